@@ -1,0 +1,16 @@
+"""The HTTP API: one blueprint per resource, plus errors and health probes."""
+
+from werkzeug.routing import IntegerConverter
+
+from . import computer, container, errors, freezer, health, instrument, lab, site
+from .validation import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row id from 1 to 2**31 - 1; anything else is a 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+blueprints = [errors.bp, health.bp, lab.bp, site.bp, computer.bp, freezer.bp, container.bp, instrument.bp]

@@ -1,0 +1,19 @@
+"""/computer routes: computers at a site, each MAC address at most once."""
+
+from ..database.computer import TABLE
+from .resource import resource_blueprint
+from .validation import reference, text
+
+MAC = (
+    "^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}$"  # 08:00:2b:01:02:03
+    "|^[0-9A-Fa-f]{6}[:-]?[0-9A-Fa-f]{6}$"  # 08002b:010203, 08002b010203
+    "|^[0-9A-Fa-f]{4}([.-])[0-9A-Fa-f]{4}\\3[0-9A-Fa-f]{4}$"  # 0800.2b01.0203
+)
+
+FIELDS = {
+    "name": text(200, required=True),
+    "mac": text(17, pattern=MAC, error="must be a MAC address such as 08:00:2b:01:02:03"),
+    "site_id": reference(),
+}
+
+bp = resource_blueprint(TABLE, FIELDS, required=["name", "site_id"])

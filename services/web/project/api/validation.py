@@ -1,0 +1,104 @@
+"""Request bodies: parsed as JSON objects and checked against JSON Schemas.
+
+The schemas are plain JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1),
+built from the per-resource field definitions; `x-error` gives a field's
+message for a failed `pattern`.
+"""
+
+from flask import request
+from jsonschema import Draft202012Validator
+
+from .errors import validation_error
+
+NO_NUL = "^[^\\u0000]*$"  # PostgreSQL text cannot hold NUL characters
+MAX_ID = 2**31 - 1
+
+
+def text(max_length, required=False, pattern=NO_NUL, error=None, also=()):
+    """Schema of a text field: null allowed unless required; `also` adds JSON types."""
+    types = ["string", *also] if required else ["string", *also, "null"]
+    schema = {"type": types, "maxLength": max_length, "pattern": pattern}
+    if required:
+        schema["minLength"] = 1
+    if error:
+        schema["x-error"] = error
+    return schema
+
+
+def reference(required=True):
+    """Schema of a foreign key: a positive 32-bit integer id."""
+    return {"type": "integer" if required else ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
+
+
+def body_schema(properties, required=()):
+    """Schema of a whole request body: an object with only these properties."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+def json_object():
+    """Return the request's JSON object; 415 if not JSON, 400 if malformed or not an object."""
+    body = request.get_json()
+    if not isinstance(body, dict):
+        raise validation_error({}, "the request body must be a JSON object")
+    return body
+
+
+def check(schema, body):
+    """Raise a 400 listing every field that breaks `schema`; return the cleaned body.
+
+    Numbers sent where the schema also allows text (such as postcodes) are
+    stored as text.
+    """
+    errors = {}
+    for error in Draft202012Validator(schema).iter_errors(body):
+        errors.update(describe(error))
+    if errors:
+        raise validation_error(dict(sorted(errors.items())))
+    return {name: as_text_if_allowed(schema["properties"][name], value) for name, value in body.items()}
+
+
+def as_text_if_allowed(schema, value):
+    """Return an integer sent for a field that also takes text as text, else `value`."""
+    if isinstance(value, int) and "string" in json_types(schema):
+        return str(value)
+    return value
+
+
+def json_types(schema):
+    """Return the JSON types a schema allows, as a list."""
+    types = schema["type"]
+    return [types] if isinstance(types, str) else types
+
+
+TYPE_NAMES = {"string": "text", "integer": "an integer", "null": "null", "object": "an object"}
+
+
+def describe(error):
+    """Turn one jsonschema error into {field: message}."""
+    keyword, value = error.validator, error.validator_value
+    if keyword == "required":
+        return {name: "is required" for name in value if name not in error.instance}
+    if keyword == "additionalProperties":
+        known = error.schema["properties"]
+        return {name: "is not a known field" for name in error.instance if name not in known}
+    field = error.path[0] if error.path else "body"
+    if keyword == "type":
+        message = "must be " + " or ".join(TYPE_NAMES[t] for t in json_types(error.schema))
+    elif keyword == "maxLength":
+        message = f"must be at most {value} characters"
+    elif keyword == "minLength":
+        message = "must not be empty"
+    elif keyword == "minimum":
+        message = f"must be at least {value}"
+    elif keyword == "maximum":
+        message = f"must be at most {value}"
+    elif keyword == "pattern":
+        message = error.schema.get("x-error", "must not contain NUL characters")
+    else:
+        message = error.message
+    return {field: message}

@@ -1,0 +1,31 @@
+"""Settings, read once from the environment with typed defaults."""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent.parent  # services/web/project/..
+
+
+def env_int(name, default):
+    """Return the integer in environment variable `name`, or `default`."""
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, not {raw!r}") from None
+
+
+class Config:
+    """Settings of one app; `create_app(test_config)` may override any of them."""
+
+    DATABASE_URL = os.environ.get("DATABASE_URL", "")
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 10)
+    DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 5)
+    DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+    DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
+    PAGE_SIZE = env_int("PAGE_SIZE", 100)
+    MAX_PAGE_SIZE = env_int("MAX_PAGE_SIZE", 1000)
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
+    POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))

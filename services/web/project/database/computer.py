@@ -1,0 +1,5 @@
+"""The computer table: instruments with a unique MAC address, at a site."""
+
+from .crud import Table
+
+TABLE = Table("computer", ("name", "mac", "site_id"), parents={"site_id": "site"})

@@ -1,0 +1,10 @@
+"""The container table: samples in a freezer, each with a unique UUID."""
+
+from .crud import Table
+
+TABLE = Table(
+    "container",
+    ("uuid", "description", "freezer_id"),
+    parents={"freezer_id": "freezer"},
+    defaults=frozenset({"uuid"}),
+)

@@ -1,0 +1,5 @@
+"""The freezer table: instruments at a site that hold containers."""
+
+from .crud import Table
+
+TABLE = Table("freezer", ("name", "site_id"), parents={"site_id": "site"})

@@ -1,0 +1,44 @@
+"""Flask glue for the database: one pooled connection per request.
+
+Connections are in autocommit mode and every endpoint runs one SQL statement,
+so each request is one transaction, committed by PostgreSQL before the
+response is built. At teardown the connection goes back to the pool, rolled
+back first if anything was left open, or discarded if it broke.
+"""
+
+from flask import current_app, g
+
+from .database import Pool
+
+
+def init_app(app):
+    """Give `app` a lazily connecting pool and return connections after each request."""
+    config = app.config
+    app.extensions["pg_pool"] = Pool(
+        config["DATABASE_URL"],
+        size=config["DB_POOL_SIZE"],
+        timeout=config["DB_POOL_TIMEOUT"],
+        connect_timeout=config["DB_CONNECT_TIMEOUT"],
+        options=f"-c statement_timeout={config['DB_STATEMENT_TIMEOUT_MS']}",
+        application_name="lab-inventory",
+    )
+    app.teardown_appcontext(close_db)
+
+
+def get_db():
+    """Return this request's connection, taking one from the pool on first use."""
+    if "db" not in g:
+        g.db = current_app.extensions["pg_pool"].getconn()
+    return g.db
+
+
+def get_cursor():
+    """Return a new dict-row cursor on this request's connection."""
+    return get_db().cursor()
+
+
+def close_db(exc=None):
+    """Give this request's connection back to the pool."""
+    conn = g.pop("db", None)
+    if conn is not None:
+        current_app.extensions["pg_pool"].putconn(conn)

