@@ -19,36 +19,31 @@ from .localdb import LocalPostgres
 DBNAME = "labinv"
 
 
-def start_local_database(datadir):
-    """Start the local server; on its first start create the database with example data."""
-    server = LocalPostgres(datadir).start()
-    try:
-        if server.create_database(DBNAME):
-            conn = psycopg2.connect(server.url(DBNAME))
-            try:
-                for name in ("create_tables.sql", "mock_data.sql"):
-                    run_sql_file(conn, Config.POSTGRES_SCRIPTS / name)
-            finally:
-                conn.close()
-            print(f"created database {DBNAME} with the example data", flush=True)
-    except BaseException:
-        server.stop()
-        raise
-    return server
+def prepare_database(server):
+    """Return the URL of the app's database; create it with example data if new."""
+    url = server.url(DBNAME)
+    if server.create_database(DBNAME):
+        conn = psycopg2.connect(url)
+        try:
+            for name in ("create_tables.sql", "mock_data.sql"):
+                run_sql_file(conn, Config.POSTGRES_SCRIPTS / name)
+        finally:
+            conn.close()
+        print(f"created database {DBNAME} with the example data", flush=True)
+    return url
 
 
 def main():
     """Serve until Ctrl-C or SIGTERM, then stop everything started here."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url, server = os.environ.get("DATABASE_URL"), None
-    if not url:
-        server = start_local_database(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata")
-        url = server.url(DBNAME)
-        print(f"PostgreSQL is up; psql '{url}'", flush=True)
     try:
-        create_app({"DATABASE_URL": url}).run(
-            host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True
-        )
+        if not url:
+            server = LocalPostgres(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata").start()
+            url = prepare_database(server)
+            print(f"PostgreSQL is up; psql '{url}'", flush=True)
+        app = create_app({"DATABASE_URL": url})
+        app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)
     finally:
         if server:
             server.stop()

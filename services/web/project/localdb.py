@@ -11,6 +11,7 @@ PostgreSQL refuses to run as root; as root, the server runs as the system
 user `labinv-pg`, created when missing.
 """
 
+import contextlib
 import ctypes
 import importlib.util
 import os
@@ -95,18 +96,10 @@ class LocalPostgres:
         return self
 
     def stop(self):
-        """Stop the server (fast shutdown, then harder) and wait until it is gone."""
-        if self.process is None:
-            return
-        for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
-            if self.process.poll() is not None:
-                break
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                continue
-        self.process = None
+        """Stop the server and wait until it is gone."""
+        if self.process is not None:
+            shut_down(self.process.pid, lambda: self.process.poll() is not None)
+            self.process = None
 
     def create_database(self, name):
         """Create database `name` unless it exists; return True if it was created."""
@@ -114,7 +107,7 @@ class LocalPostgres:
         try:
             conn.autocommit = True
             with conn.cursor() as cur:
-                cur.execute("SELECT FROM pg_database WHERE datname = %s", (name,))
+                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
                 if cur.fetchone():
                     return False
                 cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -164,18 +157,29 @@ def stop_leftover(datadir):
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (FileNotFoundError, IndexError, ValueError):
         return
-    if b"postgres" not in cmdline or str(datadir).encode() not in cmdline:
-        return
+    if b"postgres" in cmdline and str(datadir).encode() in cmdline:
+        shut_down(pid, lambda: not is_running(pid))
+
+
+def shut_down(pid, gone):
+    """Stop postmaster `pid`: fast shutdown, then immediate, then SIGKILL, until `gone()`."""
     for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
+        if gone():
             return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
         deadline = time.monotonic() + STOP_TIMEOUT
-        while time.monotonic() < deadline:
-            if not Path(f"/proc/{pid}").exists():
-                return
-            time.sleep(0.1)
+        while not gone() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def is_running(pid):
+    """Tell whether process `pid` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def prepare_for_os_user(paths):

@@ -83,12 +83,12 @@ def database_error(e):
             errors={column: "already taken" for column in columns.split(", ")},
         )
     if isinstance(e, (pg.ForeignKeyViolation, pg.RestrictViolation)) and match:
-        child = re.search(r'referenced from table "(\w+)"', match["rest"])
-        if child:
+        parent = re.match(r'update or delete on table "(\w+)"', e.diag.message_primary or "")
+        if parent:
             return problem(
                 409,
                 "Conflict",
-                f"{e.diag.table_name} {match['values']} still has {child[1]} rows; delete or move them first",
+                f"{parent[1]} {match['values']} still has {e.diag.table_name}s; delete or move them first",
                 "has-children",
             )
         column = match["columns"]

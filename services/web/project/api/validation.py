@@ -5,10 +5,12 @@ built from the per-resource field definitions; `x-error` gives a field's
 message for a failed `pattern`.
 """
 
-from flask import request
+import json
+
+from flask import abort, request
 from jsonschema import Draft202012Validator
 
-from .errors import validation_error
+from .errors import ApiError, validation_error
 
 NO_NUL = "^[^\\u0000]*$"  # PostgreSQL text cannot hold NUL characters
 MAX_ID = 2**31 - 1
@@ -42,7 +44,12 @@ def body_schema(properties, required=()):
 
 def json_object():
     """Return the request's JSON object; 415 if not JSON, 400 if malformed or not an object."""
-    body = request.get_json()
+    if not request.is_json:
+        abort(415, "send the body as JSON, with Content-Type: application/json")
+    try:
+        body = json.loads(request.get_data())
+    except ValueError as e:
+        raise ApiError(400, "Bad Request", f"the body is not valid JSON: {e}", "malformed-json") from None
     if not isinstance(body, dict):
         raise validation_error({}, "the request body must be a JSON object")
     return body
@@ -77,28 +84,22 @@ def json_types(schema):
 
 TYPE_NAMES = {"string": "text", "integer": "an integer", "null": "null", "object": "an object"}
 
+MESSAGES = {
+    "type": lambda e: "must be " + " or ".join(TYPE_NAMES[t] for t in json_types(e.schema)),
+    "maxLength": lambda e: f"must be at most {e.validator_value} characters",
+    "minLength": lambda e: "must not be empty",
+    "minimum": lambda e: f"must be at least {e.validator_value}",
+    "maximum": lambda e: f"must be at most {e.validator_value}",
+    "pattern": lambda e: e.schema.get("x-error", "must not contain NUL characters"),
+}
+
 
 def describe(error):
     """Turn one jsonschema error into {field: message}."""
-    keyword, value = error.validator, error.validator_value
-    if keyword == "required":
-        return {name: "is required" for name in value if name not in error.instance}
-    if keyword == "additionalProperties":
+    if error.validator == "required":
+        return {name: "is required" for name in error.validator_value if name not in error.instance}
+    if error.validator == "additionalProperties":
         known = error.schema["properties"]
         return {name: "is not a known field" for name in error.instance if name not in known}
     field = error.path[0] if error.path else "body"
-    if keyword == "type":
-        message = "must be " + " or ".join(TYPE_NAMES[t] for t in json_types(error.schema))
-    elif keyword == "maxLength":
-        message = f"must be at most {value} characters"
-    elif keyword == "minLength":
-        message = "must not be empty"
-    elif keyword == "minimum":
-        message = f"must be at least {value}"
-    elif keyword == "maximum":
-        message = f"must be at most {value}"
-    elif keyword == "pattern":
-        message = error.schema.get("x-error", "must not contain NUL characters")
-    else:
-        message = error.message
-    return {field: message}
+    return {field: MESSAGES.get(error.validator, lambda e: e.message)(error)}

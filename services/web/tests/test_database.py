@@ -1,0 +1,176 @@
+"""The data layer on its own: queries, sequences, the pool and transactions."""
+
+import psycopg2
+import pytest
+from conftest import SCRIPTS, query
+from psycopg2.extras import RealDictCursor
+
+from project.database import Pool, PoolTimeout, crud, run_sql_file, transaction
+from project.database.computer import TABLE as COMPUTER
+from project.database.instrument import page_instruments
+from project.database.site import TABLE as SITE
+
+
+@pytest.fixture
+def cur(pg_conn):
+    with pg_conn.cursor(cursor_factory=RealDictCursor) as cur:
+        yield cur
+
+
+def test_read_returns_a_dict_or_none(cur):
+    assert crud.read(cur, SITE, 3) == {
+        "id": 3, "lab_id": None, "name": "Site 3", "contact": None, "address": None,
+        "state_or_region": None, "country": None, "postcode_or_zip": None,
+    }  # fmt: skip
+    assert crud.read(cur, SITE, 99) is None
+
+
+def test_page_counts_all_rows_and_returns_one_page(cur):
+    assert crud.page_table(cur, SITE, offset=1, limit=1) == {"total": 3, "rows": [crud.read(cur, SITE, 2)]}
+    assert crud.page_table(cur, SITE, offset=5, limit=1) == {"total": 3, "rows": []}
+
+
+def test_page_of_a_missing_parent_is_none(cur):
+    assert crud.page_table(cur, COMPUTER, offset=0, limit=5, parent=("site", "site_id", 9)) is None
+    assert page_instruments(cur, 0, 5, site_id=9) is None
+    assert page_instruments(cur, 0, 5, site_id=2) == {"total": 0, "rows": []}
+
+
+def test_upsert_reports_whether_it_created(cur):
+    row, created = crud.upsert(cur, SITE, 7, {"name": "Seven"})
+    assert created and row["name"] == "Seven"
+    row, created = crud.upsert(cur, SITE, 7, {"name": "Seven again"})
+    assert not created and row["name"] == "Seven again"
+
+
+def test_plain_inserts_continue_after_explicit_ids(cur, pg_conn):
+    crud.upsert(cur, SITE, 50, {"name": "Fifty"})
+    assert crud.create(cur, SITE, {"name": "Next"})["id"] == 51
+    query(pg_conn, "INSERT INTO site (id, name) VALUES (60, 'by hand in psql')")
+    assert crud.create(cur, SITE, {"name": "After"})["id"] == 61
+    query(pg_conn, "INSERT INTO site (name) VALUES ('plain psql insert')")
+
+
+def test_create_skips_ids_taken_behind_the_sequences_back(cur, pg_conn):
+    query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1)")
+    assert crud.create(cur, SITE, {"name": "Four"})["id"] == 4
+
+
+def test_create_gives_up_after_a_few_taken_ids(cur, pg_conn):
+    query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1, false)")
+    with pytest.raises(crud.NoFreeId):
+        crud.create(cur, SITE, {"name": "Unlucky"})
+
+
+def test_writes_ignore_columns_the_table_does_not_have(cur):
+    row = crud.create(cur, SITE, {"name": "Safe", "id; DROP TABLE site": 1})
+    assert crud.patch(cur, SITE, row["id"], {"nope": 1}) == row
+
+
+def test_patch_and_delete_of_a_missing_row_are_none(cur):
+    assert crud.patch(cur, SITE, 99, {"name": "x"}) is None
+    assert crud.delete(cur, SITE, 99) is None
+
+
+def test_the_schema_and_example_data_scripts_can_run_again(pg_conn):
+    run_sql_file(pg_conn, SCRIPTS / "create_tables.sql")
+    run_sql_file(pg_conn, SCRIPTS / "mock_data.sql")
+    assert query(pg_conn, "SELECT count(*) FROM site") == [(3,)]
+
+
+def test_every_foreign_key_has_an_index_that_leads_with_it(pg_conn):
+    unindexed = query(
+        pg_conn,
+        """
+        SELECT c.conrelid::regclass, c.conname FROM pg_constraint c
+         WHERE c.contype = 'f' AND NOT EXISTS (
+               SELECT FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])
+        """,
+    )
+    assert unindexed == []
+
+
+def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
+    query(pg_conn, "INSERT INTO site (name) SELECT 's' || n FROM generate_series(1, 2000) n")
+    query(pg_conn, "INSERT INTO computer (name, site_id) SELECT 'c' || n, n FROM generate_series(4, 2003) n")
+    query(pg_conn, "INSERT INTO freezer (name, site_id) SELECT 'f' || n, n FROM generate_series(4, 2003) n")
+    query(pg_conn, "ANALYZE")
+    plan = "\n".join(
+        r[0] for r in query(pg_conn, "EXPLAIN SELECT * FROM computer WHERE site_id = 7 ORDER BY id")
+    )
+    assert "computer_site_id_idx" in plan
+    plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN SELECT * FROM instruments WHERE site_id = 7"))
+    assert "computer_site_id_idx" in plan and "freezer_site_id_idx" in plan
+
+
+def test_a_transaction_commits_or_rolls_back_as_a_whole(pg_conn):
+    with transaction(pg_conn) as cur:
+        cur.execute("INSERT INTO lab (name) VALUES ('kept')")
+    with pytest.raises(psycopg2.errors.UniqueViolation), transaction(pg_conn) as cur:
+        cur.execute("INSERT INTO lab (name) VALUES ('lost')")
+        cur.execute("INSERT INTO lab (name) VALUES ('kept')")
+    assert query(pg_conn, "SELECT name FROM lab ORDER BY id") == [("Ann Arbor Lab",), ("kept",)]
+    assert pg_conn.autocommit
+
+
+def test_the_pool_reuses_connections_and_bounds_their_number(database_url):
+    pool = Pool(database_url, size=2, timeout=0.2)
+    first = pool.getconn()
+    second = pool.getconn()
+    with pytest.raises(PoolTimeout):
+        pool.getconn()
+    pool.putconn(first)
+    assert pool.getconn() is first
+    pool.putconn(first)
+    pool.putconn(second)
+    pool.closeall()
+    assert first.closed and second.closed
+
+
+def test_the_pool_rolls_back_what_a_request_left_open(database_url):
+    pool = Pool(database_url, size=1)
+    conn = pool.getconn()
+    conn.autocommit = False
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO lab (name) VALUES ('uncommitted')")
+    pool.putconn(conn)
+    conn = pool.getconn()
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) AS n FROM lab WHERE name = 'uncommitted'")
+        assert cur.fetchone()["n"] == 0
+    pool.putconn(conn)
+    pool.closeall()
+
+
+def test_the_pool_discards_connections_the_server_closed(database_url, pg_conn):
+    pool = Pool(database_url, size=1)
+    conn = pool.getconn()
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid() AS pid")
+        pid = cur.fetchone()["pid"]
+    pool.putconn(conn)
+    query(pg_conn, "SELECT pg_terminate_backend(%s, 5000)", (pid,))
+    fresh = pool.getconn()
+    assert fresh is not conn and conn.closed
+    with fresh.cursor() as cur:
+        cur.execute("SELECT 1 AS one")
+        assert cur.fetchone()["one"] == 1
+    fresh.close()
+    pool.putconn(fresh)
+    assert pool.getconn() is not fresh
+
+
+def test_the_pool_closes_a_connection_that_broke_mid_transaction(database_url, pg_conn):
+    pool = Pool(database_url, size=1)
+    conn = pool.getconn()
+    conn.autocommit = False
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid() AS pid")
+        pid = cur.fetchone()["pid"]
+    query(pg_conn, "SELECT pg_terminate_backend(%s, 5000)", (pid,))
+    pool.putconn(conn)
+    assert conn.closed
+    replacement = pool.getconn()
+    assert replacement is not conn and not replacement.closed
+    pool.putconn(replacement)
+    pool.closeall()

@@ -1,0 +1,123 @@
+"""./scripts/server and the local PostgreSQL: start, serve, persist, stop cleanly."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from project.config import REPO
+from project.localdb import LocalPostgres
+
+START_TIMEOUT = 120
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres_running_on(datadir):
+    """Return the PIDs of postgres processes whose command line names `datadir`."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except (FileNotFoundError, NotADirectoryError, ProcessLookupError, PermissionError):
+            continue
+        if b"postgres" in cmdline and str(datadir).encode() in cmdline:
+            pids.append(int(proc.name))
+    return pids
+
+
+def start_server(datadir, port):
+    """Start ./scripts/server on `port` with its data in `datadir`; wait until it serves."""
+    env = {**os.environ, "PORT": str(port), "LOCAL_PGDATA": str(datadir)}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [REPO / "scripts" / "server"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except requests.ConnectionError:
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read()) from None
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("scripts/server did not start in time")
+
+
+def wait_gone(datadir, seconds=30):
+    deadline = time.monotonic() + seconds
+    while postgres_running_on(datadir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return postgres_running_on(datadir)
+
+
+def test_the_server_serves_example_data_keeps_changes_and_stops_everything(tmp_path):
+    datadir, port = tmp_path / "pgdata", free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(datadir, port)
+    try:
+        assert requests.get(f"{url}/site/1", timeout=10).json()["contact"] == "John Smith"
+        assert requests.post(f"{url}/labs/", json={"name": "Kept Lab"}, timeout=10).status_code == 201
+        assert postgres_running_on(datadir)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+        output = server.stdout.read()
+        assert "created database labinv with the example data" in output
+        assert "PostgreSQL stopped" in output
+        assert wait_gone(datadir, seconds=1) == []
+
+        server = start_server(datadir, port)
+        assert [lab["name"] for lab in requests.get(f"{url}/labs", timeout=10).json()] == [
+            "Ann Arbor Lab",
+            "Kept Lab",
+        ]
+
+        server.kill()  # SIGKILL: no chance to clean up; PostgreSQL must still go
+        server.wait(10)
+        assert wait_gone(datadir) == []
+        server = start_server(datadir, port)
+        assert requests.get(f"{url}/lab/2", timeout=10).json()["name"] == "Kept Lab"
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        assert server.wait(30) == 0
+        assert wait_gone(datadir, seconds=1) == []
+    finally:
+        if server.poll() is None:
+            server.kill()
+        for pid in postgres_running_on(datadir):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_server_left_on_the_data_directory_is_stopped_before_starting(tmp_path):
+    first = LocalPostgres(tmp_path / "data").start()
+    leftover = first.process.pid
+    second = LocalPostgres(tmp_path / "data")
+    try:
+        second.start()
+        assert first.process.wait(30) is not None
+        assert postgres_running_on(second.datadir)[0] != leftover
+    finally:
+        second.stop()
+        first.stop()
+    assert postgres_running_on(second.datadir) == []
+
+
+def test_a_failed_start_reports_the_server_log(tmp_path):
+    server = LocalPostgres(tmp_path / "data", settings={"shared_buffers": "nonsense"})
+    try:
+        server.start()
+    except RuntimeError as e:
+        assert "PostgreSQL did not start" in str(e)
+        assert "shared_buffers" in str(e)
+    else:
+        raise AssertionError("start should have failed")
+    assert postgres_running_on(server.datadir) == []

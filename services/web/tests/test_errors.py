@@ -1,0 +1,239 @@
+"""Bad input and failures: always problem+json with the right status, nothing changed."""
+
+import pytest
+from conftest import query
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status):
+    """Check the RFC 9457 shape of an error response and return its body."""
+    assert response.status_code == status
+    assert response.mimetype == PROBLEM
+    body = response.json
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"]
+    return body
+
+
+def test_an_unknown_route_is_a_404_problem(client):
+    assert_problem(client.get("/nowhere"), 404)
+
+
+@pytest.mark.parametrize("path", ["/site/0", "/site/-1", "/site/abc", "/site/2147483648"])
+def test_an_id_that_cannot_exist_is_a_404(client, path):
+    assert_problem(client.get(path), 404)
+
+
+def test_a_wrong_method_is_a_405_with_allow(client):
+    response = client.put("/sites/")
+    assert_problem(response, 405)
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_a_body_that_is_not_json_is_a_415(client):
+    body = assert_problem(client.post("/site/2", data="name=x"), 415)
+    assert body["detail"] == "send the body as JSON, with Content-Type: application/json"
+
+
+def test_malformed_json_is_a_400(client):
+    response = client.post("/site/2", data="{", content_type="application/json")
+    assert assert_problem(response, 400)["detail"].startswith("the body is not valid JSON: ")
+
+
+def test_a_body_that_is_not_utf8_is_a_400(client):
+    response = client.post("/site/2", data=b'{"name": "\xff"}', content_type="application/json")
+    assert assert_problem(response, 400)["type"] == "urn:lab-inventory:problem:malformed-json"
+
+
+@pytest.mark.parametrize("body", ["[]", '"text"', "42", "null"])
+def test_json_that_is_not_an_object_is_a_400(client, body):
+    response = client.post("/site/2", data=body, content_type="application/json")
+    assert assert_problem(response, 400)["detail"] == "the request body must be a JSON object"
+
+
+def test_an_oversized_body_is_a_413(client, app, pg_conn):
+    big = {"name": "x" * app.config["MAX_CONTENT_LENGTH"]}
+    assert_problem(client.post("/site/2", json=big), 413)
+    assert query(pg_conn, "SELECT name FROM site WHERE id = 2") == [("Site 2",)]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "errors"),
+    [
+        ("/site/5", {}, {"name": "is required"}),
+        ("/computer/5", {"name": "c"}, {"site_id": "is required"}),
+        ("/site/5", {"name": "s", "colour": "red"}, {"colour": "is not a known field"}),
+        ("/site/5", {"name": 5}, {"name": "must be text"}),
+        ("/site/5", {"name": ""}, {"name": "must not be empty"}),
+        ("/site/5", {"name": None}, {"name": "must be text"}),
+        ("/site/5", {"name": "s" * 201}, {"name": "must be at most 200 characters"}),
+        ("/site/5", {"name": "s", "contact": ["a"]}, {"contact": "must be text or null"}),
+        (
+            "/site/5",
+            {"name": "s", "postcode_or_zip": 4.5},
+            {"postcode_or_zip": "must be text or an integer or null"},
+        ),
+        ("/site/5", {"name": "s", "lab_id": "1"}, {"lab_id": "must be an integer or null"}),
+        ("/site/5", {"name": "s", "lab_id": 0}, {"lab_id": "must be at least 1"}),
+        ("/site/5", {"name": "s", "lab_id": 2**31}, {"lab_id": f"must be at most {2**31 - 1}"}),
+        ("/site/5", {"name": "s", "lab_id": True}, {"lab_id": "must be an integer or null"}),
+        ("/site/5", {"name": "nul\u0000byte"}, {"name": "must not contain NUL characters"}),
+        (
+            "/computer/5",
+            {"name": "c", "site_id": 1, "mac": "08:00:2b:01:02"},
+            {"mac": "must be a MAC address such as 08:00:2b:01:02:03"},
+        ),
+        (
+            "/computer/5",
+            {"name": "c", "site_id": 1, "mac": "08:00-2b:01:02:03"},
+            {"mac": "must be a MAC address such as 08:00:2b:01:02:03"},
+        ),
+        (
+            "/container/5",
+            {"freezer_id": 1, "uuid": "not-a-uuid"},
+            {"uuid": "must be a UUID such as 0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01"},
+        ),
+        ("/container/5", {"freezer_id": 1, "uuid": None}, {"uuid": "must be text"}),
+        (
+            "/lab/5",
+            {"name": "l", "id": 5, "extra": 1, "more": 2},
+            {"extra": "is not a known field", "more": "is not a known field"},
+        ),
+    ],
+)
+def test_invalid_fields_are_a_400_naming_each_field(client, pg_conn, path, body, errors):
+    response = client.post(path, json=body)
+    problem = assert_problem(response, 400)
+    assert problem["errors"] == errors
+    assert problem["type"] == "urn:lab-inventory:problem:validation"
+    assert client.get(path).status_code == 404
+
+
+def test_every_invalid_field_is_reported_at_once(client):
+    response = client.post("/computer/5", json={"name": "", "mac": "nope", "colour": 1})
+    assert set(assert_problem(response, 400)["errors"]) == {"name", "mac", "colour", "site_id"}
+
+
+def test_patch_validates_the_fields_it_gets(client, pg_conn):
+    response = client.patch("/site/1", json={"name": None, "country": "x" * 101})
+    assert set(assert_problem(response, 400)["errors"]) == {"name", "country"}
+    assert query(pg_conn, "SELECT name, country FROM site WHERE id = 1") == [("Site 1", "USA")]
+
+
+def test_a_duplicate_mac_is_a_409_naming_the_field_and_changes_nothing(client, pg_conn):
+    client.patch("/computer/1", json={"mac": "08:00:2b:01:02:03"})
+    response = client.patch("/computer/2", json={"mac": "08-00-2b-01-02-03", "name": "renamed"})
+    body = assert_problem(response, 409)
+    assert body["errors"] == {"mac": "already taken"}
+    assert body["detail"] == "a computer with mac 08:00:2b:01:02:03 already exists"
+    assert query(pg_conn, "SELECT name, mac FROM computer WHERE id = 2") == [("Computer 2", None)]
+
+
+def test_a_duplicate_lab_name_is_a_409(client):
+    body = assert_problem(client.post("/labs/", json={"name": "Ann Arbor Lab"}), 409)
+    assert body["errors"] == {"name": "already taken"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/site/5", {"name": "s", "lab_id": 9}, "lab_id"),
+        ("/computer/5", {"name": "c", "site_id": 9}, "site_id"),
+        ("/freezer/5", {"name": "f", "site_id": 9}, "site_id"),
+        ("/container/5", {"freezer_id": 9}, "freezer_id"),
+    ],
+)
+def test_a_missing_parent_is_a_422_naming_the_field(client, path, body, field):
+    problem = assert_problem(client.post(path, json=body), 422)
+    assert problem["errors"] == {field: "does not exist"}
+    assert problem["detail"] == f"{field} 9 does not exist"
+    assert client.get(path).status_code == 404
+
+
+def test_moving_a_row_to_a_missing_parent_is_a_422_and_changes_nothing(client):
+    assert_problem(client.patch("/freezer/1", json={"site_id": 9}), 422)
+    assert client.get("/freezer/1").json["site_id"] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        ("/lab/1", "lab 1 still has sites; delete or move them first"),
+        ("/site/1", "site 1 still has computers; delete or move them first"),
+        ("/freezer/1", "freezer 1 still has containers; delete or move them first"),
+    ],
+)
+def test_deleting_a_parent_with_children_is_a_409_and_deletes_nothing(client, pg_conn, path, detail):
+    body = assert_problem(client.delete(path), 409)
+    assert body["detail"] == detail
+    assert body["type"] == "urn:lab-inventory:problem:has-children"
+    assert client.get(path).status_code == 200
+
+
+def test_a_parent_can_be_deleted_once_its_children_are_gone(client):
+    for path in ("/container/1", "/container/2", "/freezer/1"):
+        assert client.delete(path).status_code == 200
+
+
+def test_an_unreachable_database_is_a_503_with_retry_after(tmp_path):
+    from project import create_app
+
+    app = create_app({"DATABASE_URL": f"postgresql://postgres@/labinv?host={tmp_path}", "TESTING": True})
+    client = app.test_client()
+    for path in ("/site/1", "/sites", "/readyz"):
+        response = client.get(path)
+        assert_problem(response, 503)
+        assert response.headers["Retry-After"] == "1"
+    assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_a_query_past_the_statement_timeout_is_a_503(app, client, pg_conn):
+    with pg_conn.cursor() as cur:
+        cur.execute("BEGIN; LOCK TABLE site")
+        app.config["DB_STATEMENT_TIMEOUT_MS"] = 200
+        from project import db
+
+        db.init_app(app)
+        try:
+            assert_problem(client.get("/site/1"), 503)
+        finally:
+            cur.execute("ROLLBACK")
+    assert client.get("/site/1").status_code == 200
+
+
+def test_an_unexpected_error_is_a_500_problem_without_internals(app, client, monkeypatch):
+    from project.database import crud
+
+    def broken(*args):
+        raise ZeroDivisionError("secret internals")
+
+    monkeypatch.setattr(crud, "read", broken)
+    body = assert_problem(client.get("/site/1"), 500)
+    assert "secret" not in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "status"),
+    [("SELECT 'nonsense'::macaddr", 400), ("SELECT 1/0", 400), ("SELEC 1", 500)],
+)
+def test_database_errors_that_validation_should_prevent_still_map_to_problems(
+    app, pg_conn, statement, status
+):
+    import psycopg2
+
+    from project.api.errors import database_error
+
+    with pytest.raises(psycopg2.Error) as caught:
+        query(pg_conn, statement)
+    with app.test_request_context():
+        response = database_error(caught.value)
+    assert response.status_code == status
+    assert response.mimetype == PROBLEM
+
+
+def test_a_create_that_finds_no_free_id_is_a_503(client, pg_conn):
+    query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1, false)")
+    response = client.post("/sites/", json={"name": "Unlucky"})
+    assert_problem(response, 503)
+    assert client.post("/sites/", json={"name": "Lucky"}).status_code == 201

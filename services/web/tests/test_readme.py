@@ -1,0 +1,96 @@
+"""Every curl and psql example in README.md, run verbatim; output as printed there.
+
+A README block marked ```console holds commands after `$ ` (with `\\`
+continuations) each followed by its output. The examples run in order on
+fresh example data: curl against the live app (via `requests`, for the curl
+options the README uses), psql against the test database with the wheel's
+psql. Date and Server headers are not compared.
+"""
+
+import os
+import re
+import shlex
+import subprocess
+
+import requests
+
+from project.config import REPO
+from project.localdb import default_bindir
+
+BASE = "http://localhost:5000"
+IGNORED_HEADERS = ("date:", "server:", "connection:")
+
+
+def examples(text):
+    """Yield (command, expected output) for each `$ ` command in console blocks."""
+    for block in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            lines = chunk.split("\n")
+            command = lines.pop(0)
+            while command.endswith("\\"):
+                command = command[:-1] + lines.pop(0)
+            yield command, "\n".join(lines).rstrip("\n")
+
+
+def curl(base, args):
+    """Do what `curl ARGS` would and return what it would print."""
+    method, headers, data, include, url = None, {}, None, False, None
+    args = iter(args)
+    for arg in args:
+        if arg in ("-X", "--request"):
+            method = next(args)
+        elif arg in ("-H", "--header"):
+            name, value = next(args).split(": ", 1)
+            headers[name] = value
+        elif arg in ("-d", "--data"):
+            data = next(args)
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif arg == "-i":
+            include = True
+        elif arg != "-s":
+            url = arg.replace(BASE, base)
+    response = requests.request(
+        method or ("POST" if data else "GET"), url, data=data, headers=headers, timeout=10
+    )
+    body = response.text
+    if not include:
+        return body
+    head = [f"HTTP/1.1 {response.status_code} {response.reason}"]
+    head += [f"{name}: {value}" for name, value in response.headers.items()]
+    return "\n".join(head) + "\n\n" + body
+
+
+def psql(database_url, args):
+    """Run the wheel's psql with ARGS on the test database; return its output."""
+    result = subprocess.run(
+        [default_bindir() / "psql", database_url, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PAGER": ""},
+    )
+    return result.stdout
+
+
+def comparable(output):
+    """Drop headers that change from run to run, and trailing blanks."""
+    lines = [line.rstrip() for line in output.strip("\n").split("\n")]
+    return [line for line in lines if not line.lower().startswith(IGNORED_HEADERS)]
+
+
+def run(command, base, database_url):
+    """Run one README command; return its output."""
+    program, *args = shlex.split(command)
+    if program == "curl":
+        return curl(base, args)
+    assert program == "./scripts/psql", f"README example with no runner: {command}"
+    return psql(database_url, args)
+
+
+def test_every_readme_example_prints_what_the_readme_shows(live_url, database_url):
+    text = (REPO / "README.md").read_text()
+    found = list(examples(text))
+    assert len(found) >= 15
+    for command, expected in found:
+        actual = run(command, live_url, database_url)
+        assert comparable(actual) == comparable(expected), command
