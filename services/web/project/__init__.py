@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, db
+from . import api, cli, db, production
 from .config import Config
 
 
@@ -11,6 +11,7 @@ def create_app(test_config=None):
     app = Flask(__name__)
     app.config.from_object(Config)
     app.config.update(test_config or {})
+    production.init_app(app)  # refuse placeholder secrets; trust the proxy in front
     app.json.compact = False  # indented JSON, readable with plain curl
     app.url_map.converters["id"] = api.IdConverter
     db.init_app(app)

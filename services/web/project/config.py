@@ -29,3 +29,5 @@ class Config:
     MAX_PAGE_SIZE = env_int("MAX_PAGE_SIZE", 1000)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
     POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))
+    APP_ENV = os.environ.get("APP_ENV", "development")  # "production" refuses placeholder secrets
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)  # proxies in front whose X-Forwarded-* to trust

@@ -1,0 +1,210 @@
+"""The production topology on this machine: nginx -> gunicorn -> PostgreSQL, on 127.0.0.1.
+
+nginx runs services/nginx/nginx.conf and gunicorn services/web/gunicorn.conf.py,
+as in docker-compose.prod.yml; the app's production settings (project/production.py)
+are tested first, without servers.
+"""
+
+import gzip
+import time
+import uuid
+
+import pytest
+import topology_servers as servers
+from flask import request
+
+from project import create_app
+from project.config import Config
+from project.production import ConfigError
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'",
+}
+NO_NGINX = "nginx is not installed (./scripts/bootstrap installs it with apt-get when run as root)"
+
+
+@pytest.mark.parametrize(
+    "password", ["", "change-me", "CHANGE_ME", "changeme", "password", "postgres", "secret"]
+)
+def test_production_refuses_a_placeholder_database_password(password):
+    with pytest.raises(ConfigError, match="DATABASE_URL password is"):
+        create_app({"APP_ENV": "production", "DATABASE_URL": f"postgresql://labinv:{password}@db/labinv"})
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "DATABASE_URL is not set"),
+        ("postgresql://labinv@db/labinv", "password is empty"),
+        ("host=db dbname=labinv password=change-me", "the placeholder 'change-me'"),
+    ],
+)
+def test_production_says_what_is_wrong_with_the_database_url(url, message):
+    with pytest.raises(ConfigError, match=message):
+        create_app({"APP_ENV": "production", "DATABASE_URL": url})
+
+
+def test_production_starts_with_a_real_password():
+    app = create_app({"APP_ENV": "production", "DATABASE_URL": "postgresql://labinv:9d2f7c41e8@db/labinv"})
+    assert app.config["APP_ENV"] == "production"
+
+
+def test_development_accepts_the_example_passwords():
+    assert create_app({"DATABASE_URL": "postgresql://mock_dev_user:change-me@db/postgres_dev"})
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxies", "seen"),
+    [
+        (1, {"address": "198.51.100.2", "scheme": "https", "host": "api.example.org"}),
+        (0, {"address": "127.0.0.1", "scheme": "http", "host": "localhost"}),
+    ],
+)
+def test_forwarded_headers_count_only_from_trusted_proxies(trusted_proxies, seen):
+    app = create_app({"DATABASE_URL": "", "TRUSTED_PROXIES": trusted_proxies})
+    app.add_url_rule(
+        "/seen",
+        "seen",
+        lambda: {"address": request.remote_addr, "scheme": request.scheme, "host": request.host},
+    )
+    forwarded = {
+        "X-Forwarded-For": "203.0.113.7, 198.51.100.2",  # a spoofed address, then the proxy's client
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "api.example.org",
+    }
+    assert app.test_client().get("/seen", headers=forwarded).json == seen
+
+
+class Topology:
+    """nginx on `port` in front of gunicorn, whose access log is `app_log`."""
+
+    def __init__(self, port, app_log):
+        self.port, self.app_log = port, app_log
+
+    def request(self, method, path, **kwargs):
+        """Send one request to nginx; return the servers.Reply."""
+        return servers.request(self.port, method, path, **kwargs)
+
+    def logged(self, path, **kwargs):
+        """GET `path` with a unique query through nginx; return the Reply and the app's log line of it."""
+        probe = uuid.uuid4().hex
+        reply = self.request("GET", f"{path}?probe={probe}", **kwargs)
+        return reply, self.log_line(probe)
+
+    def log_line(self, text):
+        """Return the app's access log line holding `text`, waiting up to 5 s for it."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            lines = [line for line in self.app_log.read_text().splitlines() if text in line]
+            if lines:
+                return lines[0]
+            time.sleep(0.05)
+        raise AssertionError(f"the app logged no request with {text!r}")
+
+
+@pytest.fixture(scope="module")
+def topology(database_url, tmp_path_factory):
+    """Run gunicorn on the test database and nginx in front of it, on free ports of 127.0.0.1."""
+    if not servers.NGINX.exists():
+        pytest.skip(NO_NGINX)
+    tmp = tmp_path_factory.mktemp("topology")
+    app_port, port = servers.free_port(), servers.free_port()
+    app_log = tmp / "gunicorn.log"
+    with (
+        servers.gunicorn(database_url, app_port, app_log),
+        servers.nginx(tmp, port, app_port, Config.MAX_CONTENT_LENGTH),
+    ):
+        yield Topology(port, app_log)
+
+
+def assert_security_headers(reply):
+    """Check the headers nginx adds to every response."""
+    assert {name: reply.headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
+
+
+@pytest.mark.parametrize("path", ["/static/robots.txt", "/robots.txt"])
+def test_static_files_come_from_nginx_not_the_app(topology, path):
+    reply = topology.request("GET", path)
+    assert reply.status == 200
+    assert reply.body == (servers.STATIC_ROOT / "robots.txt").read_bytes()
+    assert reply.headers["Cache-Control"] == "max-age=3600"
+    assert_security_headers(reply)
+    topology.logged("/healthz")  # once the app logged a later request, it would have logged this one
+    assert "robots.txt" not in topology.app_log.read_text()
+
+
+def test_the_app_sees_the_client_address_nginx_saw_not_a_spoofed_one(topology, pg_conn):
+    # The client connects from 127.0.0.2, nginx to gunicorn from 127.0.0.1.
+    reply, line = topology.logged("/site/1", source="127.0.0.2", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert reply.status == 200
+    assert reply.json()["contact"] == "John Smith"
+    assert_security_headers(reply)
+    assert line.split()[0] == "127.0.0.2"  # the address the app saw
+    assert 'forwarded-for="203.0.113.7, 127.0.0.2"' in line
+
+
+def test_json_is_gzipped(topology, pg_conn):
+    reply = topology.request("GET", "/sites", headers={"Accept-Encoding": "gzip"})
+    assert reply.status == 200
+    assert reply.headers["Content-Encoding"] == "gzip"
+    assert reply.headers["Vary"] == "Accept-Encoding"
+    assert b'"John Smith"' in gzip.decompress(reply.body)
+
+
+def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology):
+    limit = Config.MAX_CONTENT_LENGTH
+    headers = {"Content-Type": "application/json"}
+    too_large = topology.request(
+        "POST", "/sites?probe=too-large", body=b"{}".ljust(limit + 1), headers=headers
+    )
+    assert too_large.status == 413
+    assert too_large.headers["Content-Type"] == "application/problem+json"
+    assert too_large.json() == {
+        "type": "about:blank",
+        "title": "Request Entity Too Large",
+        "status": 413,
+        "detail": f"the request body is larger than the {limit} bytes allowed",
+    }
+    assert_security_headers(too_large)
+    at_limit = topology.request("POST", "/sites?probe=at-limit", body=b"{}".ljust(limit), headers=headers)
+    assert at_limit.status == 400  # the app's answer: a site needs a name
+    assert at_limit.json()["title"] == "Invalid request"
+    topology.log_line("probe=at-limit")
+    assert "probe=too-large" not in topology.app_log.read_text()
+
+
+def test_nginx_answers_problem_json_when_the_app_is_down(tmp_path):
+    if not servers.NGINX.exists():
+        pytest.skip(NO_NGINX)
+    port, nobody_there = servers.free_port(), servers.free_port()
+    with servers.nginx(tmp_path, port, nobody_there, Config.MAX_CONTENT_LENGTH):
+        reply = servers.request(port, "GET", "/readyz")
+    assert reply.status == 502
+    assert reply.headers["Content-Type"] == "application/problem+json"
+    assert reply.json() == {
+        "type": "about:blank",
+        "title": "Bad Gateway",
+        "status": 502,
+        "detail": "the API server is not answering; try again shortly",
+    }
+    assert_security_headers(reply)
+
+
+def test_readyz_follows_the_database_going_down_and_coming_back(topology, pg_server):
+    if pg_server is None:
+        pytest.skip("TEST_DATABASE_URL names a server this test cannot stop and start")
+    assert topology.request("GET", "/readyz").status == 200
+    pg_server.stop()
+    try:
+        down = topology.request("GET", "/readyz")
+    finally:
+        pg_server.start()
+    assert down.status == 503  # the app's own problem+json, passed through untouched
+    assert down.headers["Content-Type"] == "application/problem+json"
+    assert down.headers["Retry-After"] == "1"
+    assert down.json()["status"] == 503
+    assert topology.request("GET", "/readyz").json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,141 @@
+"""The production servers as local subprocesses on 127.0.0.1, for tests/test_topology.py.
+
+gunicorn runs with services/web/gunicorn.conf.py; Debian's nginx runs with
+services/nginx/nginx.conf, its ${VARS} filled in as the official nginx image
+fills them from its environment. Each server is stopped when its `with` block
+ends, and gets SIGINT if the tests die (as LocalPostgres does).
+"""
+
+import contextlib
+import dataclasses
+import http.client
+import json
+import os
+import pwd
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from project.localdb import die_with_parent
+
+WEB = Path(__file__).resolve().parent.parent  # services/web
+NGINX_TEMPLATE = WEB.parent / "nginx" / "nginx.conf"
+NGINX = Path("/usr/sbin/nginx")
+STATIC_ROOT = WEB / "project" / "static"
+START_TIMEOUT = 15
+STOP_TIMEOUT = 10
+
+
+@dataclasses.dataclass
+class Reply:
+    """One HTTP response: status, headers (case-insensitive) and the body as sent."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self):
+        """Return the body parsed as JSON."""
+        return json.loads(self.body)
+
+
+def request(port, method, path, *, body=None, headers=None, source="127.0.0.1"):
+    """Send one request to 127.0.0.1:port from the local address `source`; return the Reply."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request(method, path, body, headers or {})
+        response = conn.getresponse()
+        return Reply(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+def free_port():
+    """Return a TCP port free on 127.0.0.1 at the moment."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def render(template, values):
+    """Fill in the ${NAME} placeholders of `template` from `values` (KeyError if one is missing)."""
+    return re.sub(r"\$\{(\w+)\}", lambda match: values[match[1]], template)
+
+
+def gunicorn(database_url, port, log_path):
+    """Serve the app on 127.0.0.1:port with gunicorn.conf.py, as the production image does."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TRUSTED_PROXIES": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+    }
+    args = [sys.executable, "-m", "gunicorn", "--config", str(WEB / "gunicorn.conf.py")]
+    return serving(args, port, log_path, cwd=WEB, env=env)
+
+
+def nginx(prefix, port, upstream_port, max_content_length):
+    """Run nginx.conf on 127.0.0.1:port in front of 127.0.0.1:upstream_port; files go in `prefix`."""
+    conf = prefix / "nginx.conf"
+    values = {
+        "NGINX_LISTEN": f"127.0.0.1:{port}",
+        "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,  # workers that can read the checkout
+        "APP_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "STATIC_ROOT": str(STATIC_ROOT),
+        "MAX_CONTENT_LENGTH": str(max_content_length),
+    }
+    conf.write_text(render(NGINX_TEMPLATE.read_text(), values))
+    args = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-g", f"daemon off; pid {prefix / 'nginx.pid'};"]
+    return serving(args, port, prefix / "nginx.log")
+
+
+@contextlib.contextmanager
+def serving(args, port, log_path, **popen_args):
+    """Run a server, logging to `log_path`, from when it answers HTTP on `port` to the block's end."""
+    with open(log_path, "ab") as log:  # appending: nginx writes through two descriptors
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,  # noqa: PLW1509
+            **popen_args,
+        )
+    try:
+        wait_until_answering(process, port, log_path)
+        yield process
+    finally:
+        stop(process)
+
+
+def wait_until_answering(process, port, log_path):
+    """Return once GET /healthz on `port` gets any HTTP answer; raise if the server dies or is slow."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            request(port, "GET", "/healthz")
+            return
+        except (OSError, http.client.HTTPException):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = Path(log_path).read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"the server logging to {log_path} did not start:\n{tail}") from None
+            time.sleep(0.05)
+
+
+def stop(process):
+    """Stop a server (SIGTERM, SIGKILL after STOP_TIMEOUT), then anything left in its process group."""
+    process.terminate()
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # workers the server failed to take down
