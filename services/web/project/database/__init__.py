@@ -31,7 +31,7 @@ class Pool:
     def __init__(self, dsn, size=10, timeout=5, **connect_kwargs):
         self.dsn = dsn
         self.timeout = timeout
-        self.connect_kwargs = connect_kwargs
+        self.connect_kwargs = {"cursor_factory": RealDictCursor, **connect_kwargs}
         self._idle = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
 
@@ -75,7 +75,7 @@ class Pool:
                 return
 
     def _connect(self):
-        conn = psycopg2.connect(self.dsn, cursor_factory=RealDictCursor, **self.connect_kwargs)
+        conn = psycopg2.connect(self.dsn, **self.connect_kwargs)
         conn.autocommit = True
         return conn
 
