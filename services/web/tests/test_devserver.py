@@ -34,10 +34,12 @@ def postgres_running_on(datadir):
     return pids
 
 
-def start_server(datadir, port):
+def start_server(datadir, port, database_url=None):
     """Start ./scripts/server on `port` with its data in `datadir`; wait until it serves."""
     env = {**os.environ, "PORT": str(port), "LOCAL_PGDATA": str(datadir)}
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     process = subprocess.Popen(
         [REPO / "scripts" / "server"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -95,6 +97,18 @@ def test_the_server_serves_example_data_keeps_changes_and_stops_everything(tmp_p
             server.kill()
         for pid in postgres_running_on(datadir):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_with_database_url_the_server_uses_that_database_and_starts_no_other(tmp_path, pg_conn, database_url):
+    datadir, port = tmp_path / "unused", free_port()
+    server = start_server(datadir, port, database_url)
+    try:
+        assert requests.get(f"http://127.0.0.1:{port}/site/1", timeout=10).json()["contact"] == "John Smith"
+        assert not datadir.exists()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+    assert "PostgreSQL" not in server.stdout.read()
 
 
 def test_a_server_left_on_the_data_directory_is_stopped_before_starting(tmp_path):
