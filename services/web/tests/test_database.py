@@ -7,7 +7,8 @@ from psycopg2.extras import RealDictCursor
 
 from project.database import Pool, PoolTimeout, crud, run_sql_file, transaction
 from project.database.computer import TABLE as COMPUTER
-from project.database.instrument import page_instruments
+from project.database.instrument import order_keys, page_instruments
+from project.database.listing import Query
 from project.database.site import TABLE as SITE
 
 
@@ -17,23 +18,47 @@ def cur(pg_conn):
         yield cur
 
 
-def test_read_returns_a_dict_or_none(cur):
-    assert crud.read(cur, SITE, 3) == {
+def test_read_returns_a_dict_with_its_version_or_none(cur):
+    row = crud.read(cur, SITE, 3)
+    assert len(row.pop("version")) == 32
+    assert row == {
         "id": 3, "lab_id": None, "name": "Site 3", "contact": None, "address": None,
         "state_or_region": None, "country": None, "postcode_or_zip": None,
     }  # fmt: skip
     assert crud.read(cur, SITE, 99) is None
 
 
+def test_every_write_changes_the_version(cur):
+    first = crud.read(cur, SITE, 3)["version"]
+    second = crud.patch(cur, SITE, 3, {"contact": "Ada"})["version"]
+    assert first != second
+    assert crud.patch(cur, SITE, 3, {"contact": "Bob"}, versions=[first]) is None
+    assert crud.patch(cur, SITE, 3, {}, versions=[first]) is None
+    assert crud.patch(cur, SITE, 3, {"contact": "Bob"}, versions=[first, second])["contact"] == "Bob"
+    assert crud.delete(cur, SITE, 3, versions=[second]) is None
+
+
+def by_id(limit, **options):
+    return Query(crud.order_keys(SITE, "id"), limit, **options)
+
+
 def test_page_counts_all_rows_and_returns_one_page(cur):
-    assert crud.page_table(cur, SITE, offset=1, limit=1) == {"total": 3, "rows": [crud.read(cur, SITE, 2)]}
-    assert crud.page_table(cur, SITE, offset=5, limit=1) == {"total": 3, "rows": []}
+    second = crud.read(cur, SITE, 2)
+    del second["version"]
+    assert crud.page(cur, SITE, by_id(1, offset=1)) == {"total": 3, "rows": [second], "more": True, "last_keys": [2]}
+    assert crud.page(cur, SITE, by_id(1, offset=5)) == {"total": 3, "rows": [], "more": False, "last_keys": None}
+
+
+def test_a_keyset_page_starts_after_the_given_keys(cur):
+    page = crud.page(cur, SITE, by_id(5, after=(1,)))
+    assert [r["id"] for r in page["rows"]] == [2, 3]
+    assert not page["more"]
 
 
 def test_page_of_a_missing_parent_is_none(cur):
-    assert crud.page_table(cur, COMPUTER, offset=0, limit=5, parent=("site", "site_id", 9)) is None
-    assert page_instruments(cur, 0, 5, site_id=9) is None
-    assert page_instruments(cur, 0, 5, site_id=2) == {"total": 0, "rows": []}
+    assert crud.page(cur, COMPUTER, by_id(5, parent=("site", "site_id", 9))) is None
+    assert page_instruments(cur, Query(order_keys(), 5, parent=("site", "site_id", 9))) is None
+    assert page_instruments(cur, Query(order_keys(), 5, parent=("site", "site_id", 2)))["rows"] == []
 
 
 def test_upsert_reports_whether_it_created(cur):

@@ -4,7 +4,7 @@ import pytest
 from conftest import query
 
 from project.api.errors import ApiError
-from project.api.pagination import parse_count
+from project.api.listing import parse_count
 
 
 def links(response):

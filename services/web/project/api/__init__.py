@@ -2,7 +2,7 @@
 
 from werkzeug.routing import IntegerConverter
 
-from . import computer, container, errors, freezer, health, instrument, lab, site
+from . import computer, container, errors, freezer, health, instrument, lab, openapi, site
 from .validation import MAX_ID
 
 
@@ -13,4 +13,13 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
-blueprints = [errors.bp, health.bp, lab.bp, site.bp, computer.bp, freezer.bp, container.bp, instrument.bp]
+RESOURCES = [lab.RESOURCE, site.RESOURCE, computer.RESOURCE, freezer.RESOURCE, container.RESOURCE]
+
+blueprints = [
+    errors.bp,
+    health.bp,
+    *(resource.bp for resource in (lab, site, computer, freezer, container)),
+    instrument.bp,
+    openapi.blueprint(RESOURCES, instrument.LISTING),
+    openapi.docs,
+]

@@ -1,7 +1,7 @@
 """/computer routes: computers at a site, each MAC address at most once."""
 
 from ..database.computer import TABLE
-from .resource import resource_blueprint
+from .resource import Resource, resource_blueprint
 from .validation import reference, text
 
 MAC = (
@@ -16,4 +16,5 @@ FIELDS = {
     "site_id": reference(),
 }
 
-bp = resource_blueprint(TABLE, FIELDS, required=["name", "site_id"])
+RESOURCE = Resource(TABLE, FIELDS, required=["name", "site_id"])
+bp = resource_blueprint(RESOURCE)

@@ -1,7 +1,7 @@
 """/container routes: sample containers in a freezer; the UUID is generated if omitted."""
 
 from ..database.container import TABLE
-from .resource import resource_blueprint
+from .resource import Resource, resource_blueprint
 from .validation import reference, text
 
 UUID = "^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$"
@@ -16,4 +16,5 @@ FIELDS = {
     "freezer_id": reference(),
 }
 
-bp = resource_blueprint(TABLE, FIELDS, required=["freezer_id"])
+RESOURCE = Resource(TABLE, FIELDS, required=["freezer_id"])
+bp = resource_blueprint(RESOURCE)

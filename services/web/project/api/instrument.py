@@ -2,11 +2,41 @@
 
 from flask import Blueprint
 
-from ..database.instrument import page_instruments
-from ..db import get_cursor
-from .pagination import page_args, page_response
+from ..database.instrument import COLUMNS, SEARCH, order_keys, page_instruments
+from .listing import Listing, filter_schema, list_response
+from .validation import reference, text
+
+FIELDS = {
+    "site_id": reference(),
+    "site_name": text(200, required=True),
+    "computer_id": reference(required=False),
+    "freezer_id": reference(required=False),
+    "name": text(200, required=True),
+}
+
+LISTING = Listing(
+    columns=COLUMNS,
+    fields=FIELDS,
+    filters={name: filter_schema(schema) for name, schema in FIELDS.items()},
+    orders={
+        "site_id": order_keys(),
+        "-site_id": order_keys(descending=True),
+        "name": order_keys("name"),
+        "-name": order_keys("name", descending=True),
+        "site_name": order_keys("site_name"),
+        "-site_name": order_keys("site_name", descending=True),
+    },
+    default_order="site_id",
+    search=SEARCH,
+    searched=("name", "site_name"),
+)
 
 bp = Blueprint("instrument", __name__)
+
+
+def fetch(cur, query):
+    """Return one page of instruments."""
+    return page_instruments(cur, query)
 
 
 @bp.get("/instruments")
@@ -14,14 +44,18 @@ bp = Blueprint("instrument", __name__)
 @bp.get("/instruments/<offset>/<limit>")
 def list_instruments(offset=None, limit=None):
     """Return a page of all instruments, by site, computers before freezers."""
-    offset, limit = page_args(offset, limit)
-    return page_response(page_instruments(get_cursor(), offset, limit), offset, limit)
+    return list_response(LISTING, fetch, offset, limit)
 
 
 @bp.get("/site/<id:site_id>/instruments")
 @bp.get("/site/<id:site_id>/instruments/<offset>/<limit>")
 def site_instruments(site_id, offset=None, limit=None):
     """Return a page of one site's instruments."""
-    offset, limit = page_args(offset, limit)
-    page = page_instruments(get_cursor(), offset, limit, site_id)
-    return page_response(page, offset, limit, f"site {site_id} does not exist")
+    return list_response(
+        LISTING,
+        fetch,
+        offset,
+        limit,
+        parent=("site", "site_id", site_id),
+        missing=f"site {site_id} does not exist",
+    )

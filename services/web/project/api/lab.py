@@ -1,7 +1,8 @@
 """/lab routes: labs group sites."""
 
 from ..database.lab import TABLE
-from .resource import resource_blueprint
+from .resource import Resource, resource_blueprint
 from .validation import text
 
-bp = resource_blueprint(TABLE, {"name": text(200, required=True)}, required=["name"])
+RESOURCE = Resource(TABLE, {"name": text(200, required=True)}, required=["name"])
+bp = resource_blueprint(RESOURCE)

@@ -1,7 +1,7 @@
 """/site routes: a lab's sites. A number sent as postcode_or_zip is stored as text."""
 
 from ..database.site import TABLE
-from .resource import resource_blueprint
+from .resource import Resource, resource_blueprint
 from .validation import reference, text
 
 FIELDS = {
@@ -14,4 +14,5 @@ FIELDS = {
     "postcode_or_zip": text(20, also=["integer"]),
 }
 
-bp = resource_blueprint(TABLE, FIELDS, required=["name"])
+RESOURCE = Resource(TABLE, FIELDS, required=["name"])
+bp = resource_blueprint(RESOURCE)

@@ -2,4 +2,10 @@
 
 from .crud import Table
 
-TABLE = Table("computer", ("name", "mac", "site_id"), parents={"site_id": "site"})
+TABLE = Table(
+    "computer",
+    ("name", "mac", "site_id"),
+    parents={"site_id": "site"},
+    not_null=frozenset({"name", "site_id"}),
+    search=("name", "mac"),
+)

@@ -7,4 +7,6 @@ TABLE = Table(
     ("uuid", "description", "freezer_id"),
     parents={"freezer_id": "freezer"},
     defaults=frozenset({"uuid"}),
+    not_null=frozenset({"uuid", "freezer_id"}),
+    search=("uuid", "description"),
 )

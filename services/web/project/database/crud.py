@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from psycopg2 import sql
 
+from . import listing
+
 CREATE_ATTEMPTS = 3
 
 
@@ -25,6 +27,8 @@ class Table:
     columns: tuple
     parents: dict = field(default_factory=dict)  # foreign-key column -> parent table
     defaults: frozenset = frozenset()  # columns the database fills when omitted
+    not_null: frozenset = frozenset()  # columns that are never NULL (besides id)
+    search: tuple = ()  # columns that `q` searches, as text
 
     @property
     def plural(self):
@@ -42,91 +46,50 @@ def identifiers(names):
     return sql.SQL(", ").join(map(sql.Identifier, names))
 
 
+def version(table):
+    """Compose the row's version: a hash of its whole content, so any change changes it."""
+    return sql.SQL("md5({}::text)").format(sql.Identifier(table.name))
+
+
+def returning(table):
+    """Compose the columns a write or read answers: the row and its version."""
+    return sql.SQL("{}, {} AS version").format(identifiers(table.all_columns), version(table))
+
+
+def version_check(table, versions):
+    """Compose the condition "the row's version is one of `versions`" (None: any)."""
+    if versions is None:
+        return sql.SQL("true")
+    return sql.SQL("{} = ANY(%(versions)s)").format(version(table))
+
+
 def read(cur, table, row_id):
-    """Return row `row_id` of `table` as a dict, or None."""
+    """Return row `row_id` of `table` as a dict with its "version", or None."""
     cur.execute(
         sql.SQL("SELECT {columns} FROM {table} WHERE id = %(id)s").format(
-            columns=identifiers(table.all_columns), table=sql.Identifier(table.name)
+            columns=returning(table), table=sql.Identifier(table.name)
         ),
         {"id": row_id},
     )
     return cur.fetchone()
 
 
-PAGE = """
-SELECT counted.total, {parent_found} AS parent_found, page.*
-  FROM (SELECT count(*) AS total FROM {relation} WHERE {where}) AS counted
-  LEFT JOIN (SELECT true AS on_page, {columns}
-               FROM {relation}
-              WHERE {where}
-              ORDER BY {order}
-              LIMIT %(limit)s OFFSET %(offset)s) AS page ON true
-"""
+def page(cur, table, query):
+    """Return one page of `table`; see listing.page."""
+    return listing.page(cur, table.name, table.all_columns, query)
 
 
-def page(cur, relation, columns, order, *, offset, limit, parent=None):
-    """Return {"total", "rows"} for one page of a table or view, or None.
-
-    `order` is a composed ORDER BY list that must be total. `parent` is an
-    optional (parent table, foreign-key column, parent id): only rows of that
-    parent are listed, and None is returned when the parent does not exist.
-    The count, the page and the parent check share one statement.
-    """
-    params = {"limit": limit, "offset": offset}
-    where, parent_found = sql.SQL("true"), sql.SQL("true")
-    if parent is not None:
-        parent_table, column, params["parent_id"] = parent
-        where = sql.SQL("{} = %(parent_id)s").format(sql.Identifier(column))
-        parent_found = sql.SQL("EXISTS (SELECT FROM {} WHERE id = %(parent_id)s)").format(
-            sql.Identifier(parent_table)
-        )
-    cur.execute(
-        sql.SQL(PAGE).format(
-            parent_found=parent_found,
-            relation=sql.Identifier(relation),
-            where=where,
-            columns=identifiers(columns),
-            order=order,
-        ),
-        params,
-    )
-    result = cur.fetchall()
-    if not result[0]["parent_found"]:
-        return None
-    rows = [{name: row[name] for name in columns} for row in result if row["on_page"]]
-    return {"total": result[0]["total"], "rows": rows}
+def order_keys(table, column, descending=False):
+    """Return the total order "by `column`, then by id", both in one direction."""
+    keys = (listing.column_key("id", descending),)
+    if column != "id":
+        keys = (listing.column_key(column, descending, column not in table.not_null), *keys)
+    return keys
 
 
-def page_table(cur, table, offset, limit, parent=None):
-    """Return one page of `table` in id order; see `page`."""
-    return page(cur, table.name, table.all_columns, sql.SQL("id"), offset=offset, limit=limit, parent=parent)
-
-
-def upsert(cur, table, row_id, values):
-    """Create row `row_id` or replace all its columns; return (row, created).
-
-    Omitted columns become NULL, except those the database defaults: a new
-    row gets the default, an existing row keeps its value.
-    """
-    columns = [c for c in table.columns if c in values or c not in table.defaults]
-    cur.execute(
-        sql.SQL(
-            "INSERT INTO {table} (id, {columns}) VALUES (%(id)s, {values})"
-            " ON CONFLICT (id) DO UPDATE SET {assignments}"
-            " RETURNING {returning}, (xmax = 0) AS created"
-        ).format(
-            table=sql.Identifier(table.name),
-            columns=identifiers(columns),
-            values=sql.SQL(", ").join(map(sql.Placeholder, columns)),
-            assignments=sql.SQL(", ").join(
-                sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns
-            ),
-            returning=identifiers(table.all_columns),
-        ),
-        {**{c: values.get(c) for c in columns}, "id": row_id},
-    )
-    row = cur.fetchone()
-    return row, row.pop("created")
+def search_expressions(table):
+    """Return the expressions `q` is matched against: the search columns as text."""
+    return tuple(sql.SQL("{}::text").format(sql.Identifier(c)) for c in table.search)
 
 
 def create(cur, table, values):
@@ -142,7 +105,7 @@ def create(cur, table, values):
         table=sql.Identifier(table.name),
         columns=identifiers(columns),
         values=sql.SQL(", ").join(map(sql.Placeholder, columns)),
-        returning=identifiers(table.all_columns),
+        returning=returning(table),
     )
     for _ in range(CREATE_ATTEMPTS):
         cur.execute(query, values)
@@ -152,30 +115,69 @@ def create(cur, table, values):
     raise NoFreeId(f"no free id for a new {table.name} after {CREATE_ATTEMPTS} attempts")
 
 
-def patch(cur, table, row_id, values):
-    """Change the given columns of row `row_id`; return the row, or None."""
+def replacement(table, values):
+    """Return the columns a full replacement writes: all but omitted defaulted ones, None if omitted."""
+    return {c: values.get(c) for c in table.columns if c in values or c not in table.defaults}
+
+
+def upsert(cur, table, row_id, values):
+    """Create row `row_id` or replace all its columns; return (row, created).
+
+    Omitted columns become NULL, except those the database defaults: a new
+    row gets the default, an existing row keeps its value.
+    """
+    columns = replacement(table, values)
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {table} (id, {columns}) VALUES (%(id)s, {values})"
+            " ON CONFLICT (id) DO UPDATE SET {assignments}"
+            " RETURNING {returning}, (xmax = 0) AS created"
+        ).format(
+            table=sql.Identifier(table.name),
+            columns=identifiers(columns),
+            values=sql.SQL(", ").join(map(sql.Placeholder, columns)),
+            assignments=sql.SQL(", ").join(
+                sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns
+            ),
+            returning=returning(table),
+        ),
+        {**columns, "id": row_id},
+    )
+    row = cur.fetchone()
+    return row, row.pop("created")
+
+
+def patch(cur, table, row_id, values, versions=None):
+    """Change the given columns of row `row_id` if its version is in `versions`.
+
+    Return the row, or None if there is no such row (or it has another version).
+    """
     columns = [c for c in table.columns if c in values]
     if not columns:
-        return read(cur, table, row_id)
+        row = read(cur, table, row_id)
+        return row if row and (versions is None or row["version"] in versions) else None
     cur.execute(
-        sql.SQL("UPDATE {table} SET {assignments} WHERE id = %(id)s RETURNING {returning}").format(
+        sql.SQL(
+            "UPDATE {table} SET {assignments} WHERE id = %(id)s AND {check} RETURNING {returning}"
+        ).format(
             table=sql.Identifier(table.name),
             assignments=sql.SQL(", ").join(
                 sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in columns
             ),
-            returning=identifiers(table.all_columns),
+            check=version_check(table, versions),
+            returning=returning(table),
         ),
-        {**values, "id": row_id},
+        {**values, "id": row_id, "versions": versions},
     )
     return cur.fetchone()
 
 
-def delete(cur, table, row_id):
-    """Delete row `row_id` and return it, or None if there was none."""
+def delete(cur, table, row_id, versions=None):
+    """Delete row `row_id` if its version is in `versions`; return it, or None."""
     cur.execute(
-        sql.SQL("DELETE FROM {table} WHERE id = %(id)s RETURNING {returning}").format(
-            table=sql.Identifier(table.name), returning=identifiers(table.all_columns)
+        sql.SQL("DELETE FROM {table} WHERE id = %(id)s AND {check} RETURNING {returning}").format(
+            table=sql.Identifier(table.name), check=version_check(table, versions), returning=returning(table)
         ),
-        {"id": row_id},
+        {"id": row_id, "versions": versions},
     )
     return cur.fetchone()

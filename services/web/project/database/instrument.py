@@ -2,14 +2,27 @@
 
 from psycopg2 import sql
 
-from . import crud
+from . import listing
 
 VIEW = "instruments"
 COLUMNS = ("site_id", "site_name", "computer_id", "freezer_id", "name")
-ORDER = sql.SQL("site_id, computer_id NULLS LAST, freezer_id")
+SEARCH = (sql.Identifier("name"), sql.Identifier("site_name"))
+
+# The view's total order: by site, computers before freezers, then by id.
+POSITION = (
+    listing.column_key("site_id"),
+    listing.Key(sql.SQL("(computer_id IS NULL)")),
+    listing.Key(sql.SQL("coalesce(computer_id, freezer_id)")),
+)
 
 
-def page_instruments(cur, offset, limit, site_id=None):
-    """Return one page of all instruments, or of one site's (None if no such site)."""
-    parent = None if site_id is None else ("site", "site_id", site_id)
-    return crud.page(cur, VIEW, COLUMNS, ORDER, offset=offset, limit=limit, parent=parent)
+def order_keys(column=None, descending=False):
+    """Return the order by `column` (name or site_name) then position, or by position."""
+    if column is None:
+        return tuple(listing.Key(k.expression, descending) for k in POSITION)
+    return (listing.column_key(column, descending), *POSITION)
+
+
+def page_instruments(cur, query):
+    """Return one page of instruments; see listing.page."""
+    return listing.page(cur, VIEW, COLUMNS, query)

@@ -2,4 +2,4 @@
 
 from .crud import Table
 
-TABLE = Table("lab", ("name",))
+TABLE = Table("lab", ("name",), not_null=frozenset({"name"}), search=("name",))

@@ -2,8 +2,12 @@
 
 from .crud import Table
 
+TEXT = ("name", "contact", "address", "state_or_region", "country", "postcode_or_zip")
+
 TABLE = Table(
     "site",
-    ("lab_id", "name", "contact", "address", "state_or_region", "country", "postcode_or_zip"),
+    ("lab_id", *TEXT),
     parents={"lab_id": "lab"},
+    not_null=frozenset({"name"}),
+    search=TEXT,
 )

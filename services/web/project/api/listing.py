@@ -1,0 +1,200 @@
+"""Lists: query parameters in; a page out as JSON or CSV, with its headers.
+
+Every list takes `q` (search), equality filters, `order`, and pages either
+by offset (the original /<offset>/<limit> in the path; a list without it is
+its first page) or by keyset (`?limit=N`, then `?after=<cursor>` from the
+previous page's Link). A page is
+a bare array (or CSV with a header row) with X-Total-Count (the rows that
+pass the filters) and a Link header: first/prev/next/last for offset pages,
+first/next for keyset pages.
+"""
+
+import base64
+import binascii
+import csv
+import io
+import json
+from dataclasses import dataclass, replace
+
+from flask import Response, abort, current_app, jsonify, request, url_for
+
+from ..database.listing import Query
+from ..db import get_cursor
+from .errors import ApiError
+from .validation import body_schema, check, json_types
+
+MAX_OFFSET = 2**31 - 1
+MAX_Q = 200
+RESERVED = ("q", "order", "after", "limit", "format")
+FORMATS = {"json": "application/json", "csv": "text/csv"}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list offers: its columns, filters, orders and search."""
+
+    columns: tuple
+    fields: dict  # column -> JSON Schema of its value (as in request bodies)
+    filters: dict  # parameter -> JSON Schema of its value
+    orders: dict  # order name ("name", "-name", ...) -> tuple of database Keys
+    default_order: str
+    search: tuple  # SQL expressions that q matches
+    searched: tuple  # what q matches, by name, for the docs
+
+
+def filter_schema(field):
+    """Return the schema of an equality filter on a field: the field's, less null and minLength."""
+    types = [t for t in json_types(field) if t != "null"]
+    schema = {k: v for k, v in field.items() if k != "minLength"}
+    schema["type"] = types[0] if len(types) == 1 else types
+    return schema
+
+
+def bad_parameters(errors, detail):
+    """Return a 400 naming the query parameters at fault."""
+    return ApiError(400, "Bad Request", detail, "invalid-parameter", errors=errors)
+
+
+def bad_parameter(name, message, detail=None):
+    """Return a 400 naming one query parameter."""
+    return bad_parameters({name: message}, detail or f"{name} {message}")
+
+
+def parse_count(raw, name, low, high):
+    """Return `raw` as an int in low..high; raise a 400 naming `name` otherwise."""
+    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+        message = f"must be an integer from {low} to {high}"
+        raise bad_parameter(name, message, f"{name} {message}, not {raw!r}")
+    return int(raw)
+
+
+def filter_values(listing, args):
+    """Return the filters in `args`, integers converted, checked against their schemas."""
+    values = {}
+    for name in listing.filters.keys() & args.keys():
+        raw = args[name]
+        number = raw.isascii() and raw.isdigit() and "integer" in json_types(listing.filters[name])
+        values[name] = int(raw) if number else raw
+    try:
+        return check(body_schema(listing.filters), values)
+    except ApiError as e:
+        raise bad_parameters(e.extra["errors"], "a filter is not valid") from None
+
+
+def encode_cursor(order, keys):
+    """Return the opaque cursor of the row with these key values in this order."""
+    return base64.urlsafe_b64encode(json.dumps([order, keys]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw, order, key_count):
+    """Return the key values in a cursor made for `order`; 400 if it is not one."""
+    try:
+        made_for, keys = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        valid = made_for == order and isinstance(keys, list) and len(keys) == key_count
+        valid = valid and all(k is None or isinstance(k, (str, int)) for k in keys)
+    except (ValueError, TypeError, binascii.Error):
+        valid = False
+    if not valid or any(isinstance(k, str) and "\x00" in k for k in keys):
+        raise bad_parameter("after", f"must be a cursor from a Link header of this list with order={order}")
+    return tuple(keys)
+
+
+def parse_query(listing, offset, limit, parent):
+    """Return (order name, database Query) for the request; 400 naming any bad parameter."""
+    args = request.args
+    unknown = [name for name in args if name not in RESERVED and name not in listing.filters]
+    if unknown:
+        raise bad_parameters(
+            {name: "is not a known parameter" for name in unknown}, "unknown parameter: " + ", ".join(unknown)
+        )
+    order = args.get("order", listing.default_order)
+    if order not in listing.orders:
+        raise bad_parameter("order", "must be one of " + ", ".join(listing.orders))
+    q = args.get("q")
+    if q is not None and (len(q) > MAX_Q or "\x00" in q):
+        raise bad_parameter("q", f"must be at most {MAX_Q} characters, without NUL")
+    keys = listing.orders[order]
+    query = Query(
+        keys, 0, filters=filter_values(listing, args), search=listing.search, q=q or None, parent=parent
+    )
+    max_limit = current_app.config["MAX_PAGE_SIZE"]
+    if "after" in args or "limit" in args:
+        if offset is not None:
+            raise bad_parameter(
+                "after" if "after" in args else "limit", "cannot be used with /<offset>/<limit> in the path"
+            )
+        limit = (
+            parse_count(args["limit"], "limit", 1, max_limit)
+            if "limit" in args
+            else current_app.config["PAGE_SIZE"]
+        )
+        after = decode_cursor(args["after"], order, len(keys)) if "after" in args else None
+        return order, replace(query, limit=limit, after=after)
+    if offset is None:
+        return order, replace(query, limit=current_app.config["PAGE_SIZE"])
+    offset = parse_count(offset, "offset", 0, MAX_OFFSET)
+    return order, replace(query, offset=offset, limit=parse_count(limit, "limit", 1, max_limit))
+
+
+def wanted_format():
+    """Return "json" or "csv", from ?format= or else the Accept header."""
+    if "format" in request.args:
+        if request.args["format"] not in FORMATS:
+            raise bad_parameter("format", "must be json or csv")
+        return request.args["format"]
+    best = request.accept_mimetypes.best_match(list(FORMATS.values()), default="application/json")
+    return "csv" if best == "text/csv" else "json"
+
+
+def list_response(listing, fetch, offset=None, limit=None, *, parent=None, missing=None):
+    """Answer one page: parse the URL, run `fetch(cursor, query)`, format what it returns.
+
+    A page of None means the parent does not exist: 404 with `missing`.
+    """
+    order, query = parse_query(listing, offset, limit, parent)
+    output = wanted_format()
+    page = fetch(get_cursor(), query)
+    if page is None:
+        abort(404, missing)
+    if output == "csv":
+        response = Response(to_csv(listing.columns, page["rows"]), mimetype="text/csv")
+    else:
+        response = jsonify(page["rows"])
+    response.headers["X-Total-Count"] = str(page["total"])
+    keyset = "after" in request.args or "limit" in request.args
+    response.headers["Link"] = links(order, query, page, keyset)
+    return response
+
+
+def to_csv(columns, rows):
+    """Return rows as CSV text with a header row."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def links(order, query, page, keyset):
+    """Return the Link header: first/next (keyset pages) or first/prev/next/last (offset pages)."""
+    args = {k: v for k, v in request.args.items() if k not in ("after", "limit")}
+    path_args = {k: v for k, v in request.view_args.items() if k not in ("offset", "limit")}
+
+    def url(**at):
+        return url_for(request.endpoint, **path_args, **args, **at)
+
+    if keyset:
+        urls = {"first": url(limit=query.limit)}
+        if page["more"]:
+            urls["next"] = url(limit=query.limit, after=encode_cursor(order, page["last_keys"]))
+    else:
+        total, offset, limit = page["total"], query.offset, query.limit
+        last = max(0, (total - 1) // limit * limit)
+        targets = {"first": 0}
+        if offset > 0:
+            targets["prev"] = max(0, min(offset - limit, last))
+        if offset + limit < total:
+            targets["next"] = offset + limit
+        targets["last"] = last
+        urls = {rel: url(offset=at, limit=limit) for rel, at in targets.items()}
+    return ", ".join(f'<{target}>; rel="{rel}"' for rel, target in urls.items())

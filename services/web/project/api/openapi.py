@@ -1,0 +1,368 @@
+"""The OpenAPI 3.1 document, built from the same definitions the API runs on.
+
+Request bodies are the very JSON Schemas that validation.check applies,
+filters the very schemas listing.filter_values applies, orders the very
+names listing.parse_query accepts; so the document cannot drift from the
+code. Served at /openapi.json; /docs shows it with Swagger UI, from files
+installed with the flask-swagger-ui package (no CDN).
+"""
+
+from flask import Blueprint, current_app
+from flask_swagger_ui import get_swaggerui_blueprint
+
+from .listing import MAX_OFFSET, MAX_Q
+from .validation import MAX_ID, body_schema, json_types
+
+docs = get_swaggerui_blueprint(
+    "/docs", "/openapi.json", {"app_name": "Lab inventory API"}, blueprint_name="docs"
+)
+
+PROBLEM = "application/problem+json"
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+ERRORS = {
+    400: "invalid input: the body, a field, a query parameter or an offset/limit (see errors)",
+    404: "no such row, parent or route",
+    409: "conflict: a unique value already in use, or the row still has children",
+    412: "If-Match names a version the row no longer has (or the row does not exist)",
+    413: "the body is larger than MAX_CONTENT_LENGTH",
+    415: "the body is not sent as application/json",
+    422: "a referenced parent (lab_id, site_id, freezer_id) does not exist",
+    503: "the database is unavailable; retry after Retry-After seconds",
+}
+
+
+def output_schema(field):
+    """Return the schema of a field as answered: its types (numbers sent as text come back as text)."""
+    types = json_types(field)
+    if "string" in types:
+        types = [t for t in types if t != "integer"]
+    return {"type": types[0] if len(types) == 1 else types}
+
+
+def row_schema(columns, fields):
+    """Return the schema of an answered row with these columns."""
+    properties = {name: ID if name == "id" else output_schema(fields[name]) for name in columns}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(columns),
+        "additionalProperties": False,
+    }
+
+
+def problem(status, description=None):
+    """Return a problem+json response object."""
+    response = {
+        "description": description or ERRORS[status],
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    if status == 503:
+        response["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+    return response
+
+
+def responses(ok, *errors):
+    """Return a responses object: the success responses and problem+json errors."""
+    return {**ok, **{str(status): problem(status) for status in (*errors, 503)}}
+
+
+def json_body(schema):
+    """Return a required JSON request body."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def header(name):
+    """Return a reference to a header."""
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def row_response(ref, description, status_headers=("ETag",)):
+    """Return a response answering one row."""
+    return {
+        "description": description,
+        "headers": {name: header(name) for name in status_headers},
+        "content": {"application/json": {"schema": {"$ref": ref}}},
+    }
+
+
+def list_parameters(listing, keyset):
+    """Return the query parameters of a list; `keyset` adds limit and after."""
+    orders = list(listing.orders)
+    parameters = [
+        query_parameter(
+            "q",
+            {"type": "string", "maxLength": MAX_Q},
+            "case-insensitive substring of any of: " + ", ".join(listing.searched),
+        ),
+        query_parameter(
+            "order",
+            {"type": "string", "enum": orders},
+            f"sort by a column, '-' for descending; default {listing.default_order}",
+        ),
+        query_parameter(
+            "format",
+            {"type": "string", "enum": ["json", "csv"]},
+            "json (default) or csv; or send Accept: text/csv",
+        ),
+    ]
+    parameters += [
+        query_parameter(name, schema, f"only rows whose {name} equals this")
+        for name, schema in listing.filters.items()
+    ]
+    if keyset:
+        parameters += [
+            query_parameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": current_app.config["MAX_PAGE_SIZE"]},
+                "page size; pages by keyset",
+            ),
+            query_parameter("after", {"type": "string"}, "the cursor in the previous page's Link rel=next"),
+        ]
+    return parameters
+
+
+def query_parameter(name, schema, description):
+    """Return a query parameter object."""
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def path_parameter(name, schema, description):
+    """Return a path parameter object."""
+    return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
+
+
+def list_operations(base, listing, ref, summary, parent=None):
+    """Return the path items of one list: the list, with a trailing slash, and in offset form."""
+    page = {
+        "200": {
+            "description": "a page of rows, ordered; X-Total-Count counts every row that passes the filters",
+            "headers": {"X-Total-Count": header("X-Total-Count"), "Link": header("Link")},
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"$ref": ref}}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **responses({}, 400, 404),
+    }
+    head = [parent] if parent else []
+    offset = [
+        path_parameter("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "rows to skip"),
+        path_parameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": current_app.config["MAX_PAGE_SIZE"]},
+            "page size",
+        ),
+    ]
+    operation = {"summary": summary, "responses": page}
+    return {
+        base: {"get": {**operation, "parameters": head + list_parameters(listing, keyset=True)}},
+        base + "/": {"get": {**operation, "parameters": head + list_parameters(listing, keyset=True)}},
+        base + "/{offset}/{limit}": {
+            "get": {
+                **operation,
+                "summary": summary + " (offset form)",
+                "parameters": head + offset + list_parameters(listing, keyset=False),
+            }
+        },
+    }
+
+
+def resource_paths(resource):
+    """Return the paths of one table resource."""
+    table = resource.table
+    name, Name = table.name, table.name.capitalize()
+    ref = f"#/components/schemas/{Name}"
+    item_id = path_parameter("row_id", ID, f"the {name}'s id")
+    if_match = {"$ref": "#/components/parameters/If-Match"}
+    write = body_schema({**resource.fields, "id": ID, f"{name}_id": ID}, resource.required)
+    change = body_schema({**resource.fields, "id": ID, f"{name}_id": ID})
+    row = row_response(ref, f"the {name}")
+    paths = {
+        f"/{name}/{{row_id}}": {
+            "parameters": [item_id],
+            "get": {
+                "summary": f"One {name}",
+                "parameters": [{"$ref": "#/components/parameters/If-None-Match"}],
+                "responses": responses(
+                    {
+                        "200": row,
+                        "304": {
+                            "description": "If-None-Match names the current version",
+                            "headers": {"ETag": header("ETag")},
+                        },
+                    },
+                    404,
+                ),
+            },
+            "post": upsert_operation(name, ref, write, if_match),
+            "put": upsert_operation(name, ref, write, if_match),
+            "patch": {
+                "summary": f"Change some fields of a {name}",
+                "parameters": [if_match],
+                "requestBody": json_body(change),
+                "responses": responses({"200": row}, 400, 404, 409, 412, 413, 415, 422),
+            },
+            "delete": {
+                "summary": f"Delete a {name}, answering it",
+                "parameters": [if_match],
+                "responses": responses({"200": row_response(ref, f"the deleted {name}", ())}, 404, 409, 412),
+            },
+        },
+    }
+    plural_paths = list_operations(f"/{table.plural}", resource.listing, ref, f"A page of {table.plural}")
+    create = {
+        "summary": f"Create a {name} with a server-assigned id",
+        "requestBody": json_body(body_schema(resource.fields, resource.required)),
+        "responses": responses(
+            {"201": row_response(ref, f"the new {name}", ("ETag", "Location"))}, 400, 409, 413, 415, 422
+        ),
+    }
+    for path in (f"/{table.plural}", f"/{table.plural}/"):
+        plural_paths[path]["post"] = create
+    paths.update(plural_paths)
+    for parent in table.parents.values():
+        parent_id = path_parameter("parent_id", ID, f"the {parent}'s id")
+        paths.update(
+            list_operations(
+                f"/{parent}/{{parent_id}}/{table.plural}",
+                resource.listing,
+                ref,
+                f"A page of one {parent}'s {table.plural}",
+                parent_id,
+            )
+        )
+    return paths
+
+
+def upsert_operation(name, ref, schema, if_match):
+    """Return the POST/PUT operation on /<name>/{row_id}."""
+    return {
+        "summary": f"Create the {name} with this id, or replace all its fields",
+        "description": "With If-Match, only replace the version named (412 otherwise).",
+        "parameters": [if_match],
+        "requestBody": json_body(schema),
+        "responses": responses(
+            {
+                "200": row_response(ref, f"the replaced {name}"),
+                "201": row_response(ref, f"the created {name}", ("ETag", "Location")),
+            },
+            400,
+            404,
+            409,
+            412,
+            413,
+            415,
+            422,
+        ),
+    }
+
+
+def document(resources, instruments):
+    """Return the whole OpenAPI document."""
+    schemas = {r.table.name.capitalize(): row_schema(r.table.all_columns, r.fields) for r in resources}
+    schemas["Instrument"] = row_schema(instruments.columns, instruments.fields)
+    schemas["Problem"] = {
+        "type": "object",
+        "description": "RFC 9457 problem details",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "a message per field or parameter",
+            },
+        },
+        "required": ["type", "title", "status", "detail"],
+    }
+    paths = {}
+    for resource in resources:
+        paths.update(resource_paths(resource))
+    site_id = path_parameter("site_id", ID, "the site's id")
+    paths.update(
+        list_operations(
+            "/instruments", instruments, "#/components/schemas/Instrument", "A page of instruments"
+        )
+    )
+    paths.update(
+        list_operations(
+            "/site/{site_id}/instruments",
+            instruments,
+            "#/components/schemas/Instrument",
+            "A page of one site's instruments",
+            site_id,
+        )
+    )
+    status = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
+    paths["/healthz"] = {
+        "get": {
+            "summary": "The process answers",
+            "responses": {
+                "200": {"description": "alive", "content": {"application/json": {"schema": status}}}
+            },
+        }
+    }
+    paths["/readyz"] = {
+        "get": {
+            "summary": "The database answers",
+            "responses": responses(
+                {"200": {"description": "ready", "content": {"application/json": {"schema": status}}}}
+            ),
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Lab inventory API",
+            "version": "1.0.0",
+            "description": "Labs, sites, computers, freezers and containers over PostgreSQL."
+            " Errors are RFC 9457 problem+json.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "parameters": {
+                "If-Match": {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "write only if the row still has this ETag (or any, with *)",
+                },
+                "If-None-Match": {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "304 if the row still has this ETag",
+                },
+            },
+            "headers": {
+                "ETag": {"description": "the row's version (strong)", "schema": {"type": "string"}},
+                "Location": {"description": "the new row's URL", "schema": {"type": "string"}},
+                "X-Total-Count": {
+                    "description": "rows that pass the filters",
+                    "schema": {"type": "integer", "minimum": 0},
+                },
+                "Link": {
+                    "description": "RFC 8288 links: first, prev, next, last (keyset pages: first, next)",
+                    "schema": {"type": "string"},
+                },
+                "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}},
+            },
+        },
+    }
+
+
+def blueprint(resources, instruments):
+    """Return the blueprint serving /openapi.json for these resources and the instruments list."""
+    bp = Blueprint("openapi", __name__)
+
+    @bp.get("/openapi.json")
+    def openapi():
+        """Return the OpenAPI 3.1 document of this API."""
+        return document(resources, instruments)
+
+    return bp
