@@ -45,6 +45,12 @@ CREATE INDEX IF NOT EXISTS computer_site_id_idx     ON computer (site_id, id);
 CREATE INDEX IF NOT EXISTS freezer_site_id_idx      ON freezer (site_id, id);
 CREATE INDEX IF NOT EXISTS container_freezer_id_idx ON container (freezer_id, id);
 
+-- Names are the usual sort key of lists (?order=name): pages by name, by
+-- offset or keyset, read them in order. (lab.name has its unique index.)
+CREATE INDEX IF NOT EXISTS site_name_idx     ON site (name, id);
+CREATE INDEX IF NOT EXISTS computer_name_idx ON computer (name, id);
+CREATE INDEX IF NOT EXISTS freezer_name_idx  ON freezer (name, id);
+
 -- A row inserted with an explicit id (an upsert, or a hand-written INSERT)
 -- moves the id sequence past it, so a later plain INSERT does not collide.
 CREATE OR REPLACE FUNCTION bump_id_sequence() RETURNS trigger
@@ -77,10 +83,13 @@ CREATE OR REPLACE TRIGGER container_bump_id AFTER INSERT ON container
 -- The union is joined to site (rather than each branch), so such an ordered
 -- page is a merge of the two (site_id, id) indexes joined to site for just
 -- that page. (An ORDER BY inside the view would make PostgreSQL 15 sort
--- every row for each page, and every count sort too.)
+-- every row for each page, and every count sort too.) The join is a LEFT
+-- JOIN only so that PostgreSQL can leave it out where no site column is
+-- needed (counts): site_id is a NOT NULL foreign key, so it finds exactly
+-- one site for every instrument either way.
 CREATE OR REPLACE VIEW instruments AS
     SELECT i.site_id, s.name AS site_name, i.computer_id, i.freezer_id, i.name
       FROM (SELECT site_id, id AS computer_id, NULL::integer AS freezer_id, name FROM computer
             UNION ALL
             SELECT site_id, NULL::integer, id, name FROM freezer) AS i
-      JOIN site s ON s.id = i.site_id;
+      LEFT JOIN site s ON s.id = i.site_id;

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg2
 
+from project.api.listing import encode_cursor
 from project.config import Config
 from project.database import run_sql_file
 from project.localdb import LocalPostgres
@@ -32,15 +33,18 @@ PORT = 8765
 DATA = """
 INSERT INTO lab (name) SELECT 'lab ' || n FROM generate_series(2, 100) n;
 INSERT INTO site (lab_id, name, country)
-     SELECT 1 + n % 100, 'site ' || n, 'USA' FROM generate_series(4, %(sites)s) n;
+     SELECT 1 + n %% 100, 'site ' || n, 'USA' FROM generate_series(4, %(sites)s) n;
 INSERT INTO computer (name, site_id, mac)
-     SELECT 'c' || n, 1 + n % %(sites)s, ('0200' || lpad(to_hex(n), 8, '0'))::macaddr
+     SELECT 'c' || n, 1 + n %% %(sites)s, ('0200' || lpad(to_hex(n), 8, '0'))::macaddr
        FROM generate_series(3, %(half)s) n;
-INSERT INTO freezer (name, site_id) SELECT 'f' || n, 1 + n % %(sites)s FROM generate_series(3, %(half)s) n;
+INSERT INTO freezer (name, site_id) SELECT 'f' || n, 1 + n %% %(sites)s FROM generate_series(3, %(half)s) n;
 INSERT INTO container (freezer_id, description)
-     SELECT 1 + n % 1000, 'box ' || n FROM generate_series(4, %(containers)s) n;
+     SELECT 1 + n %% 1000, 'box ' || n FROM generate_series(4, %(containers)s) n;
 ANALYZE;
 """
+
+MIDDLE = encode_cursor("site_id", [SITES // 2, False, 0])  # the first instrument of the middle site
+BY_NAME = encode_cursor("name", ["site 5", 5])
 
 # (label, method, path maker, body maker); makers take (client, i) so writes do not collide.
 CASES = [
@@ -48,6 +52,19 @@ CASES = [
     ("GET 100 sites, offset 5000", "GET", lambda c, i: "/sites/5000/100", None),
     ("GET a site's instruments", "GET", lambda c, i: f"/site/{1 + i % 5000}/instruments", None),
     ("GET 100 instruments, offset 50000", "GET", lambda c, i: "/instruments/50000/100", None),
+    (
+        "GET 100 instruments, keyset mid-way",
+        "GET",
+        lambda c, i: f"/instruments?limit=100&after={MIDDLE}",
+        None,
+    ),
+    (
+        "GET 100 sites by name, keyset",
+        "GET",
+        lambda c, i: f"/sites?order=name&limit=100&after={BY_NAME}",
+        None,
+    ),
+    ("GET sites?q=site 123 (search)", "GET", lambda c, i: "/sites?q=site%20123", None),
     (
         "POST upsert a site",
         "POST",
@@ -123,17 +140,10 @@ def main():
                 "DATABASE_URL": url,
                 "GUNICORN_BIND": f"127.0.0.1:{PORT}",
                 "WEB_CONCURRENCY": WORKERS,
+                "GUNICORN_CMD_ARGS": "--log-level warning",
             }
             gunicorn = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "-c",
-                    "gunicorn.conf.py",
-                    "--access-logfile=",
-                    "--log-level=warning",
-                ],
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
                 env=env,
             )
             wait_for_http()

@@ -45,8 +45,18 @@ def by_id(limit, **options):
 def test_page_counts_all_rows_and_returns_one_page(cur):
     second = crud.read(cur, SITE, 2)
     del second["version"]
-    assert crud.page(cur, SITE, by_id(1, offset=1)) == {"total": 3, "rows": [second], "more": True, "last_keys": [2]}
-    assert crud.page(cur, SITE, by_id(1, offset=5)) == {"total": 3, "rows": [], "more": False, "last_keys": None}
+    assert crud.page(cur, SITE, by_id(1, offset=1)) == {
+        "total": 3,
+        "rows": [second],
+        "more": True,
+        "last_keys": [2],
+    }
+    assert crud.page(cur, SITE, by_id(1, offset=5)) == {
+        "total": 3,
+        "rows": [],
+        "more": False,
+        "last_keys": None,
+    }
 
 
 def test_a_keyset_page_starts_after_the_given_keys(cur):
@@ -132,6 +142,29 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     )
     plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + page))
     assert "Merge Append" in plan and "Seq Scan" not in plan
+    plan = explain(pg_conn, page_instruments, Query(order_keys(), 100, after=("15000", "false", "0")))
+    assert "Merge Append" in plan
+    assert "Index Cond: (site_id >= 15000)" in plan
+    by_name = Query(crud.order_keys(SITE, "name"), 100, after=("s5", "5"))
+    assert "Index Cond: (name >= 's5'::text)" in explain(
+        pg_conn, lambda cur, q: crud.page(cur, SITE, q), by_name
+    )
+
+
+class Sent(Exception):
+    """The statement a cursor was asked to run, caught before it ran."""
+
+
+class Catching(RealDictCursor):
+    def execute(self, statement, params=None):
+        raise Sent(self.mogrify(statement, params).decode())
+
+
+def explain(pg_conn, fetch, page_query):
+    """Return the plan of the statement that `fetch` runs for `page_query`."""
+    with pg_conn.cursor(cursor_factory=Catching) as cur, pytest.raises(Sent) as sent:
+        fetch(cur, page_query)
+    return "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + sent.value.args[0]))
 
 
 def test_a_transaction_commits_or_rolls_back_as_a_whole(pg_conn):

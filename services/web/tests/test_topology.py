@@ -147,6 +147,19 @@ def test_the_app_sees_the_client_address_nginx_saw_not_a_spoofed_one(topology, p
     assert 'forwarded-for="203.0.113.7, 127.0.0.2"' in line
 
 
+def test_the_docs_page_may_load_its_own_scripts_and_nothing_else(topology):
+    reply = topology.request("GET", "/docs/")
+    assert reply.status == 200
+    policy = reply.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in policy and "connect-src 'self'" in policy
+    assert policy.startswith("default-src 'none';")
+    assert topology.request("GET", "/docs/swagger-ui-bundle.js").status == 200
+    assert (
+        topology.request("GET", "/openapi.json").headers["Content-Security-Policy"]
+        == SECURITY_HEADERS["Content-Security-Policy"]
+    )
+
+
 def test_json_is_gzipped(topology, pg_conn):
     reply = topology.request("GET", "/sites", headers={"Accept-Encoding": "gzip"})
     assert reply.status == 200

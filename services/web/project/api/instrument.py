@@ -39,23 +39,23 @@ def fetch(cur, query):
     return page_instruments(cur, query)
 
 
-@bp.get("/instruments")
-@bp.get("/instruments/")
 @bp.get("/instruments/<offset>/<limit>")
+@bp.get("/instruments/")
+@bp.get("/instruments")  # registered first: the one Link headers use
 def list_instruments(offset=None, limit=None):
     """Return a page of all instruments, by site, computers before freezers."""
     return list_response(LISTING, fetch, offset, limit)
 
 
-@bp.get("/site/<id:site_id>/instruments")
-@bp.get("/site/<id:site_id>/instruments/<offset>/<limit>")
-def site_instruments(site_id, offset=None, limit=None):
+@bp.get("/site/<id:parent_id>/instruments/<offset>/<limit>")
+@bp.get("/site/<id:parent_id>/instruments")
+def site_instruments(parent_id, offset=None, limit=None):
     """Return a page of one site's instruments."""
     return list_response(
         LISTING,
         fetch,
         offset,
         limit,
-        parent=("site", "site_id", site_id),
-        missing=f"site {site_id} does not exist",
+        parent=("site", "site_id", parent_id),
+        missing=f"site {parent_id} does not exist",
     )

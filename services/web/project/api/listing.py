@@ -96,7 +96,7 @@ def decode_cursor(raw, order, key_count):
         valid = False
     if not valid or any(isinstance(k, str) and "\x00" in k for k in keys):
         raise bad_parameter("after", f"must be a cursor from a Link header of this list with order={order}")
-    return tuple(keys)
+    return tuple(None if k is None else str(k) for k in keys)  # text: PostgreSQL casts it to each key's type
 
 
 def parse_query(listing, offset, limit, parent):

@@ -14,7 +14,10 @@ from .listing import MAX_OFFSET, MAX_Q
 from .validation import MAX_ID, body_schema, json_types
 
 docs = get_swaggerui_blueprint(
-    "/docs", "/openapi.json", {"app_name": "Lab inventory API"}, blueprint_name="docs"
+    "/docs",
+    "/openapi.json",
+    {"app_name": "Lab inventory API", "oauth2RedirectUrl": "/docs/oauth2-redirect.html"},
+    blueprint_name="docs",
 )
 
 PROBLEM = "application/problem+json"
@@ -132,7 +135,7 @@ def path_parameter(name, schema, description):
 
 
 def list_operations(base, listing, ref, summary, parent=None):
-    """Return the path items of one list: the list, with a trailing slash, and in offset form."""
+    """Return the path items of one list: the list, in offset form, and (top-level lists) with a slash."""
     page = {
         "200": {
             "description": "a page of rows, ordered; X-Total-Count counts every row that passes the filters",
@@ -154,9 +157,9 @@ def list_operations(base, listing, ref, summary, parent=None):
         ),
     ]
     operation = {"summary": summary, "responses": page}
-    return {
-        base: {"get": {**operation, "parameters": head + list_parameters(listing, keyset=True)}},
-        base + "/": {"get": {**operation, "parameters": head + list_parameters(listing, keyset=True)}},
+    keyset = {"get": {**operation, "parameters": head + list_parameters(listing, keyset=True)}}
+    paths = {
+        base: keyset,
         base + "/{offset}/{limit}": {
             "get": {
                 **operation,
@@ -165,6 +168,9 @@ def list_operations(base, listing, ref, summary, parent=None):
             }
         },
     }
+    if parent is None:
+        paths[base + "/"] = keyset
+    return paths
 
 
 def resource_paths(resource):
@@ -280,7 +286,7 @@ def document(resources, instruments):
     paths = {}
     for resource in resources:
         paths.update(resource_paths(resource))
-    site_id = path_parameter("site_id", ID, "the site's id")
+    site_id = path_parameter("parent_id", ID, "the site's id")
     paths.update(
         list_operations(
             "/instruments", instruments, "#/components/schemas/Instrument", "A page of instruments"
@@ -288,7 +294,7 @@ def document(resources, instruments):
     )
     paths.update(
         list_operations(
-            "/site/{site_id}/instruments",
+            "/site/{parent_id}/instruments",
             instruments,
             "#/components/schemas/Instrument",
             "A page of one site's instruments",

@@ -14,6 +14,7 @@ For a resource R (lab, site, computer, freezer, container) with plural Rs:
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask.views import MethodView
 
 from ..database import crud
 from ..db import get_cursor
@@ -110,33 +111,29 @@ def conditional(table, row_id, write):
     return row
 
 
-def resource_blueprint(resource):
-    """Return the blueprint of `resource`."""
-    table, listing = resource.table, resource.listing
-    bp = Blueprint(table.name, __name__)
-    full, partial = body_schema(resource.fields, resource.required), body_schema(resource.fields)
-    item, plural = f"/{table.name}/<id:row_id>", f"/{table.plural}"
+class Item(MethodView):
+    """/<name>/<id>: one row, for every method (one route, so a bad id is 404 whatever the method)."""
 
-    def created(row):
-        """Answer 201 with the new row, its ETag and Location."""
-        return answer(row, 201, Location=url_for(f"{table.name}.get", row_id=row["id"]))
+    def __init__(self, resource):
+        self.table = resource.table
+        self.full = body_schema(resource.fields, resource.required)
+        self.partial = body_schema(resource.fields)
 
-    @bp.get(item)
-    def get(row_id):
+    def get(self, row_id):
         """Return one row, or 304 when If-None-Match names its version."""
-        row = crud.read(get_cursor(), table, row_id)
+        row = crud.read(get_cursor(), self.table, row_id)
         if row is None:
-            missing(table, row_id)
+            missing(self.table, row_id)
         if request.if_none_match.contains_weak(row["version"]):
             response = Response(status=304)
             response.set_etag(etag(row))
             return response
         return answer(row)
 
-    @bp.route(item, methods=["POST", "PUT"])
-    def put(row_id):
+    def put(self, row_id):
         """Create the row with this id, or replace all its fields; If-Match: replace that version only."""
-        values = checked_body(table, full, row_id)
+        table = self.table
+        values = checked_body(table, self.full, row_id)
         present, versions = if_match()
         if present:
             row = crud.patch(get_cursor(), table, row_id, crud.replacement(table, values), versions)
@@ -144,56 +141,68 @@ def resource_blueprint(resource):
                 raise precondition_failed(table.name, row_id)
             return answer(row)
         row, is_new = crud.upsert(get_cursor(), table, row_id, values)
-        return created(row) if is_new else answer(row)
+        return created(table, row) if is_new else answer(row)
 
-    @bp.patch(item)
-    def patch(row_id):
+    post = put
+
+    def patch(self, row_id):
         """Change the fields in the body."""
-        values = checked_body(table, partial, row_id)
+        values = checked_body(self.table, self.partial, row_id)
         return answer(
-            conditional(table, row_id, lambda v: crud.patch(get_cursor(), table, row_id, values, v))
+            conditional(self.table, row_id, lambda v: crud.patch(get_cursor(), self.table, row_id, values, v))
         )
 
-    @bp.delete(item)
-    def delete(row_id):
+    def delete(self, row_id):
         """Delete the row and answer it."""
-        row = conditional(table, row_id, lambda v: crud.delete(get_cursor(), table, row_id, v))
+        row = conditional(self.table, row_id, lambda v: crud.delete(get_cursor(), self.table, row_id, v))
         etag(row)
         return jsonify(row)
 
-    @bp.get(plural)
-    @bp.get(plural + "/")
-    @bp.get(plural + "/<offset>/<limit>")
-    def list_rows(offset=None, limit=None):
-        """Return a page of rows."""
-        return list_response(listing, lambda cur, query: crud.page(cur, table, query), offset, limit)
 
-    @bp.post(plural)
-    @bp.post(plural + "/")
-    def create():
-        """Create a row with a server-assigned id."""
-        return created(crud.create(get_cursor(), table, checked_body(table, full)))
+class Rows(MethodView):
+    """/<plural> and /<parent>/<id>/<plural>: pages of rows; POST creates (top-level lists only)."""
 
-    for column, parent in table.parents.items():
-        add_children_route(bp, table, listing, column, parent)
-    return bp
+    def __init__(self, resource, parent=None):
+        self.table, self.listing = resource.table, resource.listing
+        self.full = body_schema(resource.fields, resource.required)
+        self.parent = parent  # (foreign-key column, parent table)
 
-
-def add_children_route(bp, table, listing, column, parent):
-    """Add GET /<parent>/<id>/<plural>[/<offset>/<limit>] listing one parent's rows."""
-    path = f"/{parent}/<id:parent_id>/{table.plural}"
-
-    def list_children(parent_id, offset=None, limit=None):
-        """Return a page of one parent's rows."""
+    def get(self, parent_id=None, offset=None, limit=None):
+        """Return a page of rows (of one parent, if this list has one)."""
+        table = self.table
+        options = {}
+        if self.parent:
+            column, parent = self.parent
+            options = {
+                "parent": (parent, column, parent_id),
+                "missing": f"{parent} {parent_id} does not exist",
+            }
         return list_response(
-            listing,
-            lambda cur, query: crud.page(cur, table, query),
-            offset,
-            limit,
-            parent=(parent, column, parent_id),
-            missing=f"{parent} {parent_id} does not exist",
+            self.listing, lambda cur, query: crud.page(cur, table, query), offset, limit, **options
         )
 
-    endpoint = f"{parent}_children"
-    bp.add_url_rule(path, endpoint, list_children)
-    bp.add_url_rule(path + "/<offset>/<limit>", endpoint, list_children)
+    def post(self):
+        """Create a row with a server-assigned id."""
+        return created(self.table, crud.create(get_cursor(), self.table, checked_body(self.table, self.full)))
+
+
+def created(table, row):
+    """Answer 201 with the new row, its ETag and Location."""
+    return answer(row, 201, Location=url_for(f"{table.name}.item", row_id=row["id"]))
+
+
+def resource_blueprint(resource):
+    """Return the blueprint of `resource`: its item, its lists and its lists by parent."""
+    table = resource.table
+    bp = Blueprint(table.name, __name__)
+    bp.add_url_rule(f"/{table.name}/<id:row_id>", view_func=Item.as_view("item", resource))
+    rows = Rows.as_view("rows", resource)
+    for path in (f"/{table.plural}", f"/{table.plural}/"):
+        bp.add_url_rule(path, view_func=rows, methods=["GET", "POST"])
+    bp.add_url_rule(f"/{table.plural}/<offset>/<limit>", view_func=rows, methods=["GET"])
+    for column, parent in table.parents.items():
+        children = Rows.as_view(f"{parent}_children", resource, (column, parent))
+        path = f"/{parent}/<id:parent_id>/{table.plural}"
+        bp.add_url_rule(path, view_func=children, methods=["GET"])
+        bp.add_url_rule(path + "/<offset>/<limit>", view_func=children, methods=["GET"])
+    return bp

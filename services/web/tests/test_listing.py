@@ -1,0 +1,178 @@
+"""Lists: search, filters, order, keyset pages and CSV, on every kind of list."""
+
+import csv
+import io
+
+import pytest
+from conftest import query
+
+
+def links(response):
+    """Return the Link header as {rel: url}."""
+    result = {}
+    for part in response.headers["Link"].split(", "):
+        url, rel = part.split("; ")
+        result[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return result
+
+
+@pytest.fixture
+def more_sites(pg_conn):
+    """Sites 4..9 with countries, contacts and postcodes, some missing."""
+    query(
+        pg_conn,
+        """
+        INSERT INTO site (name, country, contact, postcode_or_zip, lab_id) VALUES
+            ('Basel', 'Switzerland', 'Ann', '4051', 1),
+            ('Bern', 'Switzerland', NULL, '3000', NULL),
+            ('Zurich 100%', 'Switzerland', 'ann_b', '8000', 1),
+            ('Ann Arbor North', 'USA', NULL, '48105', NULL),
+            ('Oslo', 'Norway', 'Bjørn', NULL, NULL),
+            ('Under_score', NULL, NULL, NULL, NULL)
+        """,
+    )
+
+
+def ids(response):
+    assert response.status_code == 200, response.json
+    return [row["id"] for row in response.json]
+
+
+def test_q_searches_every_text_column_case_insensitively(client, more_sites):
+    assert ids(client.get("/sites?q=ANN")) == [1, 4, 6, 7]  # Ann Arbor address, contacts Ann/ann_b, name
+    assert client.get("/sites?q=ANN").headers["X-Total-Count"] == "4"
+    assert ids(client.get("/sites?q=4810")) == [1, 7]  # postcodes
+    assert ids(client.get("/sites?q=bjørn")) == [8]
+
+
+@pytest.mark.parametrize(("q", "expected"), [("100%", [6]), ("_", [6, 9]), ("%", [6]), ("\\", [])])
+def test_like_wildcards_in_q_match_only_themselves(client, more_sites, q, expected):
+    assert ids(client.get("/sites", query_string={"q": q})) == expected
+
+
+def test_filters_are_equalities_that_combine(client, more_sites):
+    assert ids(client.get("/sites?country=Switzerland")) == [4, 5, 6]
+    assert ids(client.get("/sites?country=Switzerland&lab_id=1")) == [4, 6]
+    assert ids(client.get("/sites?country=Switzerland&q=ann")) == [4, 6]
+    response = client.get("/sites/0/1?country=Switzerland")
+    assert response.headers["X-Total-Count"] == "3"
+    assert links(response)["next"] == "/sites/1/1?country=Switzerland"
+
+
+def test_filters_on_children_lists_and_other_types(client):
+    client.patch("/computer/2", json={"mac": "08:00:2b:01:02:03"})
+    assert ids(client.get("/computers?mac=08-00-2B-01-02-03")) == [2]
+    assert ids(client.get("/site/1/computers?name=Computer 1")) == [1]
+    assert ids(client.get("/freezer/1/containers?uuid=5d2f7a90-3c4b-4e61-8f0a-9b1c2d3e4f02")) == [2]
+    assert client.get("/instruments?freezer_id=2").json == [
+        {"site_id": 1, "site_name": "Site 1", "computer_id": None, "freezer_id": 2, "name": "-40C"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "errors"),
+    [
+        ("/sites?colour=red", {"colour": "is not a known parameter"}),
+        ("/sites?colour=red&size=2", {"colour": "is not a known parameter", "size": "is not a known parameter"}),
+        ("/site/1/computers?nope=1", {"nope": "is not a known parameter"}),
+        ("/instruments?id=1", {"id": "is not a known parameter"}),
+        ("/sites?order=colour", {"order": "must be one of id, -id, lab_id, -lab_id, name, -name, contact, -contact, "
+                                          "address, -address, state_or_region, -state_or_region, country, -country, "
+                                          "postcode_or_zip, -postcode_or_zip"}),
+        ("/sites?lab_id=one", {"lab_id": "must be an integer"}),
+        ("/sites?lab_id=0", {"lab_id": "must be at least 1"}),
+        ("/computers?mac=nonsense", {"mac": "must be a MAC address such as 08:00:2b:01:02:03"}),
+        ("/sites?q=" + "x" * 201, {"q": "must be at most 200 characters, without NUL"}),
+        ("/sites?q=%00", {"q": "must be at most 200 characters, without NUL"}),
+        ("/sites?name=%00", {"name": "must not contain NUL characters"}),
+        ("/sites?format=xml", {"format": "must be json or csv"}),
+        ("/sites?limit=0", {"limit": "must be an integer from 1 to 1000"}),
+        ("/sites?after=garbage", {"after": "must be a cursor from a Link header of this list with order=id"}),
+        ("/sites/0/5?limit=5", {"limit": "cannot be used with /<offset>/<limit> in the path"}),
+        ("/sites/0/5?after=x", {"after": "cannot be used with /<offset>/<limit> in the path"}),
+    ],
+)  # fmt: skip
+def test_bad_list_parameters_are_a_400_naming_them(client, path, errors):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"] == errors
+
+
+def test_order_by_any_column_either_way_with_id_breaking_ties(client, more_sites):
+    assert ids(client.get("/sites?order=-id")) == [9, 8, 7, 6, 5, 4, 3, 2, 1]
+    assert ids(client.get("/sites?order=country")) == [8, 4, 5, 6, 1, 7, 2, 3, 9]  # NULLs last
+    assert ids(client.get("/sites?order=-country")) == [9, 3, 2, 7, 1, 6, 5, 4, 8]  # and first, reversed
+    assert ids(client.get("/sites?order=name&country=Switzerland")) == [4, 5, 6]
+    names = [i["name"] for i in client.get("/instruments?order=-name").json]
+    assert names == sorted(names, reverse=True)
+
+
+def test_keyset_pages_follow_the_next_link_to_the_end(client, more_sites):
+    response = client.get("/sites?order=country&limit=4")
+    assert ids(response) == [8, 4, 5, 6]
+    assert response.headers["X-Total-Count"] == "9"
+    assert links(response)["first"] == "/sites?order=country&limit=4"
+    response = client.get(links(response)["next"])
+    assert ids(response) == [1, 7, 2, 3]
+    response = client.get(links(response)["next"])
+    assert ids(response) == [9]
+    assert "next" not in links(response)
+
+
+def test_a_cursor_belongs_to_its_order(client, more_sites):
+    next_url = links(client.get("/sites?order=country&limit=2"))["next"]
+    response = client.get(next_url.replace("order=country", "order=name"))
+    assert response.status_code == 400
+    assert list(response.json["errors"]) == ["after"]
+
+
+def test_a_forged_cursor_of_the_wrong_type_is_a_400_not_a_500(client):
+    from project.api.listing import encode_cursor
+
+    for keys in (["not a number"], [True], [2**40]):
+        response = client.get("/sites", query_string={"limit": 2, "after": encode_cursor("id", keys)})
+        assert response.status_code == 400
+
+
+def test_the_offset_form_keeps_all_four_links_and_the_query(client, more_sites):
+    response = client.get("/sites/2/2?order=-name&q=a")
+    assert links(response) == {
+        "first": "/sites/0/2?order=-name&q=a",
+        "prev": "/sites/0/2?order=-name&q=a",
+        "next": "/sites/4/2?order=-name&q=a",
+        "last": "/sites/4/2?order=-name&q=a",
+    }
+
+
+def test_csv_by_accept_header_or_format_parameter(client):
+    for response in (
+        client.get("/site/1/freezers", headers={"Accept": "text/csv"}),
+        client.get("/site/1/freezers?format=csv"),
+    ):
+        assert response.mimetype == "text/csv"
+        assert response.headers["X-Total-Count"] == "2"
+        assert response.data.decode() == "id,name,site_id\r\n1,-20C,1\r\n2,-40C,1\r\n"
+    assert client.get("/sites?format=json", headers={"Accept": "text/csv"}).mimetype == "application/json"
+    assert client.get("/sites", headers={"Accept": "text/html, */*"}).mimetype == "application/json"
+
+
+def test_csv_quotes_what_needs_quoting_and_leaves_nulls_empty(client):
+    client.patch("/site/2", json={"address": 'a, "quoted"\nline'})
+    rows = list(csv.DictReader(io.StringIO(client.get("/sites?format=csv&name=Site 2").data.decode())))
+    assert rows[0]["address"] == 'a, "quoted"\nline'
+    assert rows[0]["contact"] == ""
+
+
+def test_instruments_keyset_pages_by_site_and_position(client, pg_conn):
+    query(
+        pg_conn,
+        "INSERT INTO freezer (name, site_id) SELECT 'F' || n, 1 + n % 3 FROM generate_series(1, 10) n",
+    )
+    everything = client.get("/instruments/0/100").json
+    seen, url = [], "/instruments?limit=3"
+    while url:
+        response = client.get(url)
+        seen += response.json
+        url = links(response).get("next")
+    assert seen == everything
