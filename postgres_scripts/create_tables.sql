@@ -93,3 +93,141 @@ CREATE OR REPLACE VIEW instruments AS
             UNION ALL
             SELECT site_id, NULL::integer, id, name FROM freezer) AS i
       LEFT JOIN site s ON s.id = i.site_id;
+
+-- Who may write: users with a role, their labs, and their API tokens.
+-- Passwords are stored as werkzeug hashes, tokens as SHA-256 hex digests.
+CREATE TABLE IF NOT EXISTS app_user (
+    id            integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    username      text NOT NULL UNIQUE,
+    password_hash text NOT NULL,
+    role          text NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS lab_member (
+    user_id integer NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    lab_id  integer NOT NULL REFERENCES lab (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, lab_id)
+);
+CREATE INDEX IF NOT EXISTS lab_member_lab_id_idx ON lab_member (lab_id);
+
+CREATE TABLE IF NOT EXISTS api_token (
+    id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    integer NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    token_hash text NOT NULL UNIQUE,
+    name       text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz,
+    revoked_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS api_token_user_id_idx ON api_token (user_id);
+
+-- Every change to the inventory, with who made it. The app names the actor
+-- (and the user's role) for each statement with set_config('labinv.actor',
+-- ..., true); a change made by hand in psql is recorded with the database
+-- user as actor. History is append-only.
+CREATE TABLE IF NOT EXISTS history (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    table_name text NOT NULL,
+    row_id     integer NOT NULL,
+    operation  text NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE')),
+    old_row    jsonb,
+    new_row    jsonb,
+    changed_at timestamptz NOT NULL DEFAULT now(),
+    actor      text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_row_idx ON history (table_name, row_id, id);
+CREATE INDEX IF NOT EXISTS history_changed_at_idx ON history (changed_at, id);
+
+CREATE OR REPLACE FUNCTION record_history() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO history (table_name, row_id, operation, old_row, new_row, actor)
+    VALUES (TG_TABLE_NAME,
+            CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
+            TG_OP,
+            CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+            coalesce(nullif(current_setting('labinv.actor', true), ''), session_user));
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION refuse_history_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'history is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON history
+    FOR EACH ROW EXECUTE FUNCTION refuse_history_change();
+
+-- The lab a row belongs to: itself for a lab, then up the chain of parents.
+CREATE OR REPLACE FUNCTION lab_of(table_name text, r jsonb) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT CASE table_name
+        WHEN 'lab' THEN (r ->> 'id')::integer
+        WHEN 'site' THEN (r ->> 'lab_id')::integer
+        WHEN 'container' THEN (SELECT s.lab_id FROM freezer f JOIN site s ON s.id = f.site_id
+                                WHERE f.id = (r ->> 'freezer_id')::integer)
+        ELSE (SELECT lab_id FROM site WHERE id = (r ->> 'site_id')::integer)
+    END
+$$;
+
+-- Editors write only within their labs: the row before and after the change
+-- must both belong to one of them (so nothing moves into or out of another
+-- lab). Checked for every statement the app runs as an editor (labinv.role
+-- and labinv.user_id set for it), in the statement's own transaction;
+-- readers may not write at all. Admins, and psql sessions, are not limited.
+CREATE OR REPLACE FUNCTION check_lab_permission() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    role    text := current_setting('labinv.role', true);
+    user_id integer;
+    row_lab integer;
+BEGIN
+    IF coalesce(role, '') IN ('', 'admin') THEN
+        RETURN coalesce(NEW, OLD);
+    END IF;
+    IF role <> 'editor' THEN
+        RAISE EXCEPTION 'a % may not change the inventory', role USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    user_id := current_setting('labinv.user_id')::integer;
+    FOR row_lab IN
+        SELECT lab_of(TG_TABLE_NAME, r)
+          FROM unnest(ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+                            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END]) AS r
+         WHERE r IS NOT NULL
+    LOOP
+        IF row_lab IS NULL OR NOT EXISTS (SELECT FROM lab_member m WHERE m.user_id = check_lab_permission.user_id
+                                                                      AND m.lab_id = row_lab) THEN
+            RAISE EXCEPTION 'this % is not in a lab you are a member of', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END LOOP;
+    RETURN coalesce(NEW, OLD);
+END
+$$;
+
+CREATE OR REPLACE TRIGGER lab_history AFTER INSERT OR UPDATE OR DELETE ON lab
+    FOR EACH ROW EXECUTE FUNCTION record_history();
+CREATE OR REPLACE TRIGGER site_history AFTER INSERT OR UPDATE OR DELETE ON site
+    FOR EACH ROW EXECUTE FUNCTION record_history();
+CREATE OR REPLACE TRIGGER computer_history AFTER INSERT OR UPDATE OR DELETE ON computer
+    FOR EACH ROW EXECUTE FUNCTION record_history();
+CREATE OR REPLACE TRIGGER freezer_history AFTER INSERT OR UPDATE OR DELETE ON freezer
+    FOR EACH ROW EXECUTE FUNCTION record_history();
+CREATE OR REPLACE TRIGGER container_history AFTER INSERT OR UPDATE OR DELETE ON container
+    FOR EACH ROW EXECUTE FUNCTION record_history();
+
+CREATE OR REPLACE TRIGGER lab_permission BEFORE INSERT OR UPDATE OR DELETE ON lab
+    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
+CREATE OR REPLACE TRIGGER site_permission BEFORE INSERT OR UPDATE OR DELETE ON site
+    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
+CREATE OR REPLACE TRIGGER computer_permission BEFORE INSERT OR UPDATE OR DELETE ON computer
+    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
+CREATE OR REPLACE TRIGGER freezer_permission BEFORE INSERT OR UPDATE OR DELETE ON freezer
+    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
+CREATE OR REPLACE TRIGGER container_permission BEFORE INSERT OR UPDATE OR DELETE ON container
+    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();

@@ -26,3 +26,24 @@ INSERT INTO container (id, uuid, description, freezer_id) VALUES
     (2, '5d2f7a90-3c4b-4e61-8f0a-9b1c2d3e4f02', 'DNA extracts, box B', 1),
     (3, 'c8a4e2b6-1d3f-4a5c-b7e9-0f2a4c6e8d03', 'Reagent backups', 2)
 ON CONFLICT DO NOTHING;
+
+-- Demo users, for development only (production never loads this file):
+-- admin, editor (of lab 1) and reader; password demo-<name>-password, API
+-- token labinv-demo-<name>-token (stored as its SHA-256 digest).
+INSERT INTO app_user (username, password_hash, role) VALUES
+    ('admin', 'scrypt:32768:8:1$baF6JDKCgjEAe9qY$e562e9e6a3e02eb0f57eee5c467770d875c4636865028d24c0b2fd7214fbec195e0775af9a985e415eb3bb92ed6017e769aee9949bb93595077b4d6cdfd67f27', 'admin'),
+    ('editor', 'scrypt:32768:8:1$8IDpNZYq0MDNd69D$5a7efe748545a50cb47ed682ea29b4a44c278dce4a19e42799cdb1e3009caed77bdd702249045c294f06c372438cb8f407cbd79e778698cd5519b77afa2442e0', 'editor'),
+    ('reader', 'scrypt:32768:8:1$5KlFjGTPm2qWwiKV$5dc81ab37f6c7ed479ba8bb651dfa59ae7b6af348876bcec5563fa36e691ba70a530eff9fa4702bd6cb0bedbbaa757cd4992f14a5d9fb70a2acc516c14961fdd', 'reader')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO lab_member (user_id, lab_id)
+    SELECT id, 1 FROM app_user WHERE username = 'editor'
+ON CONFLICT DO NOTHING;
+
+INSERT INTO api_token (user_id, token_hash, name)
+    SELECT u.id, t.token_hash, 'demo'
+      FROM (VALUES ('admin', '484d62b75905f79392e213ad878e824674de5599ca168a2a052e1ac49723d9cd'),
+                   ('editor', '001df9701f7f5f3f48d457d8b84449f05b051f88458da16030d3c21acfad847e'),
+                   ('reader', 'eb29240ce713cc1f95cfe90a7b627b7513607c9c5b0d3821cc0a737b88741193')) AS t (username, token_hash)
+      JOIN app_user u USING (username)
+ON CONFLICT DO NOTHING;

@@ -1,9 +1,25 @@
 """Lab inventory: a REST API over hand-written PostgreSQL."""
 
+from datetime import datetime
+
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from . import api, cli, db, production
 from .config import Config
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Indented JSON (readable with plain curl), times in ISO 8601."""
+
+    compact = False
+
+    @staticmethod
+    def default(o):
+        """Serialise what json cannot: times as ISO 8601, the rest as Flask does."""
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
 
 
 def create_app(test_config=None):
@@ -12,10 +28,9 @@ def create_app(test_config=None):
     app.config.from_object(Config)
     app.config.update(test_config or {})
     production.init_app(app)  # refuse placeholder secrets; trust the proxy in front
-    app.json.compact = False  # indented JSON, readable with plain curl
+    app.json = JSONProvider(app)
     app.url_map.converters["id"] = api.IdConverter
     db.init_app(app)
     cli.init_app(app)
-    for blueprint in api.blueprints:
-        app.register_blueprint(blueprint)
+    api.init_app(app)
     return app

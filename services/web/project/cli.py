@@ -1,13 +1,24 @@
-"""Flask CLI commands: `flask --app project db init|seed` against DATABASE_URL."""
+"""Flask CLI commands against DATABASE_URL: the schema, users and API tokens.
+
+flask --app project db init | seed
+flask --app project users create NAME --role editor --lab 1 [--lab 2]
+flask --app project tokens issue NAME [--name laptop] [--expires-in-days 90]
+flask --app project tokens list [--user NAME]
+flask --app project tokens revoke ID
+"""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.security import generate_password_hash
 
-from .database import run_sql_file
+from .api.auth import digest, new_token
+from .database import auth, run_sql_file, transaction
 from .db import get_db
 
 db_cli = AppGroup("db", help="Create the schema and load example data.")
+users_cli = AppGroup("users", help="Create users.")
+tokens_cli = AppGroup("tokens", help="Issue, list and revoke API tokens.")
 
 
 def run_script(name):
@@ -19,16 +30,65 @@ def run_script(name):
 
 @db_cli.command("init")
 def init_command():
-    """Create the tables, indexes and views (safe to run again)."""
+    """Create the tables, indexes, views and triggers (safe to run again)."""
     run_script("create_tables.sql")
 
 
 @db_cli.command("seed")
 def seed_command():
-    """Load the example data (rows that exist are left alone)."""
+    """Load the example data and demo users (rows that exist are left alone)."""
     run_script("mock_data.sql")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), required=True)
+@click.option("--lab", "labs", type=int, multiple=True, help="A lab the user edits (editors); repeatable.")
+@click.password_option(help="Asked for when not given (input hidden).")
+def create_user_command(username, role, labs, password):
+    """Create a user with a (hashed) password."""
+    with transaction(get_db()) as cur:
+        user = auth.create_user(cur, username, generate_password_hash(password), role, labs)
+    click.echo(f"created {user['role']} {user['username']} (id {user['id']}), labs: {list(user['labs'])}")
+
+
+@tokens_cli.command("issue")
+@click.argument("username")
+@click.option("--name", help="What the token is for.")
+@click.option("--expires-in-days", type=click.IntRange(1, 3650), help="Default: never expires.")
+def issue_token_command(username, name, expires_in_days):
+    """Issue a token for a user and print it (it cannot be shown again)."""
+    with transaction(get_db()) as cur:
+        user = auth.read_user(cur, username)
+        if user is None:
+            raise click.ClickException(f"no user {username}")
+        token = new_token()
+        issued = auth.create_token(cur, user["id"], digest(token), name, expires_in_days)
+    click.echo(f"token {issued['id']} for {username}, expires {issued['expires_at'] or 'never'}:")
+    click.echo(token)
+
+
+@tokens_cli.command("list")
+@click.option("--user", "username", help="Only this user's tokens.")
+def list_tokens_command(username):
+    """List tokens (never their values), newest first."""
+    for t in auth.list_tokens(get_db().cursor(), username):
+        state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "live"
+        click.echo(
+            f"{t['id']}\t{t['username']}\t{t['name'] or ''}\t{state}\texpires {t['expires_at'] or 'never'}"
+        )
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id):
+    """Revoke a token at once."""
+    if auth.revoke_token(get_db().cursor(), token_id) is None:
+        raise click.ClickException(f"no live token {token_id}")
+    click.echo(f"revoked token {token_id}")
 
 
 def init_app(app):
     """Register the commands on `app`."""
-    app.cli.add_command(db_cli)
+    for group in (db_cli, users_cli, tokens_cli):
+        app.cli.add_command(group)

@@ -17,6 +17,16 @@ def env_int(name, default):
         raise ValueError(f"{name} must be an integer, not {raw!r}") from None
 
 
+def env_bool(name, default):
+    """Return the boolean in environment variable `name` (true/false, 1/0, yes/no), or `default`."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError(f"{name} must be true or false, not {raw!r}")
+    return raw in ("true", "1", "yes")
+
+
 class Config:
     """Settings of one app; `create_app(test_config)` may override any of them."""
 
@@ -31,3 +41,11 @@ class Config:
     POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))
     APP_ENV = os.environ.get("APP_ENV", "development")  # "production" refuses placeholder secrets
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)  # proxies in front whose X-Forwarded-* to trust
+    ALLOW_ANONYMOUS_WRITES = env_bool("ALLOW_ANONYMOUS_WRITES", False)  # development only
+    READS_REQUIRE_AUTH = env_bool("READS_REQUIRE_AUTH", False)
+    RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+    RATELIMIT_DEFAULT = os.environ.get("RATE_LIMIT", "600 per minute")  # per token, or per client address
+    RATELIMIT_AUTH = os.environ.get(
+        "RATE_LIMIT_AUTH", "10 per minute"
+    )  # POST /auth/tokens, per client address
+    RATELIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")

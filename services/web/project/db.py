@@ -8,7 +8,7 @@ back first if anything was left open, or discarded if it broke.
 
 from flask import current_app, g
 
-from .database import Pool
+from .database import Pool, SettingsCursor
 
 
 def init_app(app):
@@ -33,8 +33,14 @@ def get_db():
 
 
 def get_cursor():
-    """Return a new dict-row cursor on this request's connection."""
-    return get_db().cursor()
+    """Return a new dict-row cursor on this request's connection.
+
+    Its statements run with the request's settings (who acts, in which role;
+    see api/auth.py), which the database's history and permission triggers read.
+    """
+    cur = get_db().cursor(cursor_factory=SettingsCursor)
+    cur.settings = g.get("db_settings", {})
+    return cur
 
 
 def close_db(exc=None):

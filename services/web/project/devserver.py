@@ -3,6 +3,7 @@
 Without DATABASE_URL it runs a local PostgreSQL in $LOCAL_PGDATA (default
 .pgdata in the repository), creating the database, schema and example data
 on first start; Ctrl-C or SIGTERM stops the web server, then PostgreSQL.
+Anonymous writes are allowed (ALLOW_ANONYMOUS_WRITES=false turns them off).
 """
 
 import os
@@ -12,7 +13,7 @@ import sys
 import psycopg2
 
 from . import create_app
-from .config import REPO, Config
+from .config import REPO, Config, env_bool
 from .database import run_sql_file
 from .localdb import LocalPostgres
 
@@ -42,7 +43,9 @@ def main():
             server = LocalPostgres(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata").start()
             url = prepare_database(server)
             print(f"PostgreSQL is up; psql '{url}'", flush=True)
-        app = create_app({"DATABASE_URL": url})
+        app = create_app(
+            {"DATABASE_URL": url, "ALLOW_ANONYMOUS_WRITES": env_bool("ALLOW_ANONYMOUS_WRITES", True)}
+        )
         app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)
     finally:
         if server:

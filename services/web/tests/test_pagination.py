@@ -57,7 +57,7 @@ def test_a_page_past_the_end_is_empty_and_links_back_to_the_last(client, sites):
 
 
 def test_an_empty_list(client, pg_conn):
-    query(pg_conn, "TRUNCATE lab, site, computer, freezer, container")
+    query(pg_conn, "TRUNCATE lab, site, computer, freezer, container CASCADE")
     response = client.get("/computers")
     assert response.json == []
     assert response.headers["X-Total-Count"] == "0"

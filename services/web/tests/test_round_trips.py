@@ -1,19 +1,8 @@
 """One SQL statement, so one round trip and one transaction, per request."""
 
 import pytest
-from psycopg2.extras import RealDictCursor
 
-from project.database import Pool
-
-STATEMENTS = []
-
-
-class CountingCursor(RealDictCursor):
-    """A cursor that records each statement it sends."""
-
-    def execute(self, query, vars=None):
-        STATEMENTS.append(query)
-        return super().execute(query, vars)
+from project.database import SettingsCursor
 
 
 REQUESTS = [
@@ -34,10 +23,27 @@ REQUESTS = [
 ]
 
 
+@pytest.fixture
+def statements(monkeypatch):
+    """Record every statement the app's cursors send."""
+    sent = []
+    execute = SettingsCursor.execute
+
+    def counting(self, query, vars=None):
+        sent.append(query)
+        return execute(self, query, vars)
+
+    monkeypatch.setattr(SettingsCursor, "execute", counting)
+    return sent
+
+
 @pytest.mark.parametrize(("method", "path", "body"), REQUESTS)
-def test_each_request_sends_one_statement(app, database_url, method, path, body):
-    app.extensions["pg_pool"] = Pool(database_url, cursor_factory=CountingCursor)
-    STATEMENTS.clear()
-    getattr(app.test_client(), method)(path, json=body)
-    assert len(STATEMENTS) == 1
-    app.extensions["pg_pool"].closeall()
+def test_each_request_sends_one_statement(client, statements, method, path, body):
+    getattr(client, method)(path, json=body)
+    assert len(statements) == 1
+
+
+@pytest.mark.parametrize(("method", "path", "body"), REQUESTS[:6])
+def test_a_request_with_a_token_sends_one_more_to_look_it_up(client, statements, method, path, body):
+    getattr(client, method)(path, json=body, headers={"Authorization": "Bearer labinv-demo-admin-token"})
+    assert len(statements) == 2

@@ -168,9 +168,9 @@ def test_json_is_gzipped(topology, pg_conn):
     assert b'"John Smith"' in gzip.decompress(reply.body)
 
 
-def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology):
+def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology, pg_conn):
     limit = Config.MAX_CONTENT_LENGTH
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer labinv-demo-admin-token"}
     too_large = topology.request(
         "POST", "/sites?probe=too-large", body=b"{}".ljust(limit + 1), headers=headers
     )

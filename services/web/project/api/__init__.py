@@ -2,8 +2,17 @@
 
 from werkzeug.routing import IntegerConverter
 
-from . import computer, container, errors, freezer, health, instrument, lab, openapi, site
+from . import auth, computer, container, errors, freezer, health, history, instrument, lab, openapi, site
+from .limits import limiter
 from .validation import MAX_ID
+
+
+def init_app(app):
+    """Register the blueprints, then the rate limits (which run after authentication)."""
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    limiter.init_app(app)
+    limiter.exempt(health.bp)
 
 
 class IdConverter(IntegerConverter):
@@ -17,9 +26,11 @@ RESOURCES = [lab.RESOURCE, site.RESOURCE, computer.RESOURCE, freezer.RESOURCE, c
 
 blueprints = [
     errors.bp,
+    auth.bp,
     health.bp,
     *(resource.bp for resource in (lab, site, computer, freezer, container)),
     instrument.bp,
-    openapi.blueprint(RESOURCES, instrument.LISTING),
+    history.bp,
+    openapi.blueprint(RESOURCES, instrument.LISTING, history.LISTING),
     openapi.docs,
 ]

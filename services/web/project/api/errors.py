@@ -71,10 +71,24 @@ def unavailable(detail):
 
 @bp.app_errorhandler(psycopg2.Error)
 def database_error(e):
-    """Answer a database error: conflicts 409, bad references 422, outages 503."""
+    """Answer a database error: conflicts 409, bad references 422, refusals 403, outages 503."""
     match = KEY_DETAIL.match(e.diag.message_detail or "")
-    if isinstance(e, pg.UniqueViolation) and match:
-        columns, values = match["columns"], match["values"]
+    if match and isinstance(e, (pg.UniqueViolation, pg.ForeignKeyViolation, pg.RestrictViolation)):
+        return key_problem(e, match)
+    if isinstance(e, pg.InsufficientPrivilege):
+        return problem(403, "Forbidden", e.diag.message_primary, "forbidden")
+    if isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+        log.warning("database unavailable: %s", e)
+        return unavailable("the database is unavailable; try again shortly")
+    if isinstance(e, psycopg2.DataError):
+        return problem(400, "Bad Request", e.diag.message_primary or str(e), "invalid-value")
+    return internal_error(e)
+
+
+def key_problem(e, match):
+    """Answer a key violation: a duplicate (409), a row with children (409), a missing parent (422)."""
+    columns, values = match["columns"], match["values"]
+    if isinstance(e, pg.UniqueViolation):
         return problem(
             409,
             "Conflict",
@@ -82,29 +96,21 @@ def database_error(e):
             "unique-violation",
             errors={column: "already taken" for column in columns.split(", ")},
         )
-    if isinstance(e, (pg.ForeignKeyViolation, pg.RestrictViolation)) and match:
-        parent = re.match(r'update or delete on table "(\w+)"', e.diag.message_primary or "")
-        if parent:
-            return problem(
-                409,
-                "Conflict",
-                f"{parent[1]} {match['values']} still has {e.diag.table_name}s; delete or move them first",
-                "has-children",
-            )
-        column = match["columns"]
+    parent = re.match(r'update or delete on table "(\w+)"', e.diag.message_primary or "")
+    if parent:
         return problem(
-            422,
-            "Unprocessable Content",
-            f"{column} {match['values']} does not exist",
-            "missing-parent",
-            errors={column: "does not exist"},
+            409,
+            "Conflict",
+            f"{parent[1]} {values} still has {e.diag.table_name}s; delete or move them first",
+            "has-children",
         )
-    if isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)):
-        log.warning("database unavailable: %s", e)
-        return unavailable("the database is unavailable; try again shortly")
-    if isinstance(e, psycopg2.DataError):
-        return problem(400, "Bad Request", e.diag.message_primary or str(e), "invalid-value")
-    return internal_error(e)
+    return problem(
+        422,
+        "Unprocessable Content",
+        f"{columns} {values} does not exist",
+        "missing-parent",
+        errors={columns: "does not exist"},
+    )
 
 
 @bp.app_errorhandler(NoFreeId)

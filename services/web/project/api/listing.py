@@ -14,7 +14,8 @@ import binascii
 import csv
 import io
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from flask import Response, abort, current_app, jsonify, request, url_for
 
@@ -40,6 +41,8 @@ class Listing:
     default_order: str
     search: tuple  # SQL expressions that q matches
     searched: tuple  # what q matches, by name, for the docs
+    columns_of: dict = field(default_factory=dict)  # filter parameter -> column, where they differ
+    minimums: frozenset = frozenset()  # filter parameters meaning "column >= value"
 
 
 def filter_schema(field):
@@ -99,10 +102,11 @@ def decode_cursor(raw, order, key_count):
     return tuple(None if k is None else str(k) for k in keys)  # text: PostgreSQL casts it to each key's type
 
 
-def parse_query(listing, offset, limit, parent):
+def parse_query(listing, offset, limit, parent, fixed):
     """Return (order name, database Query) for the request; 400 naming any bad parameter."""
     args = request.args
-    unknown = [name for name in args if name not in RESERVED and name not in listing.filters]
+    known = {*RESERVED, *listing.filters} - (set() if listing.search else {"q"})
+    unknown = [name for name in args if name not in known]
     if unknown:
         raise bad_parameters(
             {name: "is not a known parameter" for name in unknown}, "unknown parameter: " + ", ".join(unknown)
@@ -146,12 +150,13 @@ def wanted_format():
     return "csv" if best == "text/csv" else "json"
 
 
-def list_response(listing, fetch, offset=None, limit=None, *, parent=None, missing=None):
+def list_response(listing, fetch, offset=None, limit=None, *, parent=None, missing=None, fixed=None):
     """Answer one page: parse the URL, run `fetch(cursor, query)`, format what it returns.
 
+    `fixed` adds equality filters (column -> value) that the URL's path sets.
     A page of None means the parent does not exist: 404 with `missing`.
     """
-    order, query = parse_query(listing, offset, limit, parent)
+    order, query = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
     page = fetch(get_cursor(), query)
     if page is None:
@@ -167,12 +172,21 @@ def list_response(listing, fetch, offset=None, limit=None, *, parent=None, missi
 
 
 def to_csv(columns, rows):
-    """Return rows as CSV text with a header row."""
+    """Return rows as CSV text with a header row; JSON values as JSON, times in ISO 8601."""
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: csv_value(value) for name, value in row.items()} for row in rows)
     return out.getvalue()
+
+
+def csv_value(value):
+    """Return a value as CSV shows it."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def links(order, query, page, keyset):

@@ -10,6 +10,8 @@ installed with the flask-swagger-ui package (no CDN).
 from flask import Blueprint, current_app
 from flask_swagger_ui import get_swaggerui_blueprint
 
+from .auth import TOKEN_REQUEST
+from .history import history_of_row
 from .listing import MAX_OFFSET, MAX_Q
 from .validation import MAX_ID, body_schema, json_types
 
@@ -31,7 +33,12 @@ ERRORS = {
     415: "the body is not sent as application/json",
     422: "a referenced parent (lab_id, site_id, freezer_id) does not exist",
     503: "the database is unavailable; retry after Retry-After seconds",
+    401: "no token where one is needed, or a token that is unknown, expired or revoked",
+    403: "the token's user may not do this (a reader writing, an editor outside their labs)",
+    429: "too many requests from this token or address; retry after Retry-After seconds",
 }
+ANYONE = [{}, {"bearer": []}]  # public, a token optional
+TOKEN = [{"bearer": []}]
 
 
 def output_schema(field):
@@ -59,14 +66,24 @@ def problem(status, description=None):
         "description": description or ERRORS[status],
         "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
-    if status == 503:
+    if status in (429, 503):
         response["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+    if status == 401:
+        response["headers"] = {"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}
     return response
 
 
 def responses(ok, *errors):
-    """Return a responses object: the success responses and problem+json errors."""
-    return {**ok, **{str(status): problem(status) for status in (*errors, 503)}}
+    """Return a responses object: the success responses and problem+json errors.
+
+    Any request may meet a bad token (401), a rate limit (429) or a database outage (503).
+    """
+    return {**ok, **{str(status): problem(status) for status in sorted({*errors, 401, 429, 503})}}
+
+
+def writes(operation):
+    """Return a writing operation: it needs a token, and may be forbidden."""
+    return {**operation, "security": TOKEN, "responses": {**operation["responses"], "403": problem(403)}}
 
 
 def json_body(schema):
@@ -134,7 +151,7 @@ def path_parameter(name, schema, description):
     return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
 
 
-def list_operations(base, listing, ref, summary, parent=None):
+def list_operations(base, listing, ref, summary, *, parent=None, slash=None):
     """Return the path items of one list: the list, in offset form, and (top-level lists) with a slash."""
     page = {
         "200": {
@@ -156,7 +173,7 @@ def list_operations(base, listing, ref, summary, parent=None):
             "page size",
         ),
     ]
-    operation = {"summary": summary, "responses": page}
+    operation = {"summary": summary, "responses": page, "security": ANYONE}
     keyset = {"get": {**operation, "parameters": head + list_parameters(listing, keyset=True)}}
     paths = {
         base: keyset,
@@ -168,7 +185,7 @@ def list_operations(base, listing, ref, summary, parent=None):
             }
         },
     }
-    if parent is None:
+    if slash if slash is not None else parent is None:
         paths[base + "/"] = keyset
     return paths
 
@@ -188,6 +205,7 @@ def resource_paths(resource):
             "parameters": [item_id],
             "get": {
                 "summary": f"One {name}",
+                "security": ANYONE,
                 "parameters": [{"$ref": "#/components/parameters/If-None-Match"}],
                 "responses": responses(
                     {
@@ -200,19 +218,25 @@ def resource_paths(resource):
                     404,
                 ),
             },
-            "post": upsert_operation(name, ref, write, if_match),
-            "put": upsert_operation(name, ref, write, if_match),
-            "patch": {
-                "summary": f"Change some fields of a {name}",
-                "parameters": [if_match],
-                "requestBody": json_body(change),
-                "responses": responses({"200": row}, 400, 404, 409, 412, 413, 415, 422),
-            },
-            "delete": {
-                "summary": f"Delete a {name}, answering it",
-                "parameters": [if_match],
-                "responses": responses({"200": row_response(ref, f"the deleted {name}", ())}, 404, 409, 412),
-            },
+            "post": writes(upsert_operation(name, ref, write, if_match)),
+            "put": writes(upsert_operation(name, ref, write, if_match)),
+            "patch": writes(
+                {
+                    "summary": f"Change some fields of a {name}",
+                    "parameters": [if_match],
+                    "requestBody": json_body(change),
+                    "responses": responses({"200": row}, 400, 404, 409, 412, 413, 415, 422),
+                }
+            ),
+            "delete": writes(
+                {
+                    "summary": f"Delete a {name}, answering it",
+                    "parameters": [if_match],
+                    "responses": responses(
+                        {"200": row_response(ref, f"the deleted {name}", ())}, 404, 409, 412
+                    ),
+                }
+            ),
         },
     }
     plural_paths = list_operations(f"/{table.plural}", resource.listing, ref, f"A page of {table.plural}")
@@ -224,7 +248,7 @@ def resource_paths(resource):
         ),
     }
     for path in (f"/{table.plural}", f"/{table.plural}/"):
-        plural_paths[path]["post"] = create
+        plural_paths[path]["post"] = writes(create)
     paths.update(plural_paths)
     for parent in table.parents.values():
         parent_id = path_parameter("parent_id", ID, f"the {parent}'s id")
@@ -234,7 +258,7 @@ def resource_paths(resource):
                 resource.listing,
                 ref,
                 f"A page of one {parent}'s {table.plural}",
-                parent_id,
+                parent=parent_id,
             )
         )
     return paths
@@ -263,10 +287,77 @@ def upsert_operation(name, ref, schema, if_match):
     }
 
 
-def document(resources, instruments):
+def auth_paths():
+    """Return the paths of /auth/tokens."""
+    issued = {
+        "type": "object",
+        "properties": {
+            "id": ID,
+            "token": {"type": "string", "description": "shown only in this answer"},
+            "username": {"type": "string"},
+            "role": {"type": "string", "enum": ["reader", "editor", "admin"]},
+            "name": {"type": ["string", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "expires_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "required": ["id", "token", "username", "role", "name", "created_at", "expires_at"],
+    }
+    revoked = {
+        "type": "object",
+        "properties": {
+            "id": ID,
+            "name": {"type": ["string", "null"]},
+            **{
+                k: {"type": ["string", "null"], "format": "date-time"}
+                for k in ("created_at", "expires_at", "revoked_at")
+            },
+        },
+        "required": ["id", "name", "created_at", "expires_at", "revoked_at"],
+    }
+    return {
+        "/auth/tokens": {
+            "post": {
+                "summary": "Issue an API token for a username and password",
+                "security": [{}],
+                "requestBody": json_body(TOKEN_REQUEST),
+                "responses": responses(
+                    {
+                        "201": {
+                            "description": "the new token",
+                            "headers": {"Location": header("Location")},
+                            "content": {"application/json": {"schema": issued}},
+                        }
+                    },
+                    400,
+                    413,
+                    415,
+                ),
+            }
+        },
+        "/auth/tokens/{token_id}": {
+            "parameters": [path_parameter("token_id", ID, "the token's id")],
+            "delete": {
+                "summary": "Revoke one of your tokens (an admin: anyone's)",
+                "security": TOKEN,
+                "responses": responses(
+                    {
+                        "200": {
+                            "description": "the revoked token",
+                            "content": {"application/json": {"schema": revoked}},
+                        }
+                    },
+                    404,
+                ),
+            },
+        },
+    }
+
+
+def document(resources, instruments, history):
     """Return the whole OpenAPI document."""
     schemas = {r.table.name.capitalize(): row_schema(r.table.all_columns, r.fields) for r in resources}
     schemas["Instrument"] = row_schema(instruments.columns, instruments.fields)
+    schemas["Change"] = row_schema(history.columns, history.fields)
     schemas["Problem"] = {
         "type": "object",
         "description": "RFC 9457 problem details",
@@ -298,9 +389,23 @@ def document(resources, instruments):
             instruments,
             "#/components/schemas/Instrument",
             "A page of one site's instruments",
-            site_id,
+            parent=site_id,
         )
     )
+    change = "#/components/schemas/Change"
+    paths.update(list_operations("/history", history, change, "A page of changes, newest first", slash=False))
+    for resource in resources:
+        row_id = path_parameter("row_id", ID, f"the {resource.table.name}'s id")
+        paths.update(
+            list_operations(
+                f"/{resource.table.name}/{{row_id}}/history",
+                history_of_row(history),
+                change,
+                f"A page of one {resource.table.name}'s changes, newest first, also once deleted",
+                parent=row_id,
+            )
+        )
+    paths.update(auth_paths())
     status = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
     paths["/healthz"] = {
         "get": {
@@ -329,6 +434,13 @@ def document(resources, instruments):
         "paths": paths,
         "components": {
             "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an API token: POST /auth/tokens or flask --app project tokens issue",
+                }
+            },
             "parameters": {
                 "If-Match": {
                     "name": "If-Match",
@@ -357,18 +469,22 @@ def document(resources, instruments):
                     "schema": {"type": "string"},
                 },
                 "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}},
+                "WWW-Authenticate": {
+                    "description": "how to authenticate (RFC 6750)",
+                    "schema": {"type": "string"},
+                },
             },
         },
     }
 
 
-def blueprint(resources, instruments):
-    """Return the blueprint serving /openapi.json for these resources and the instruments list."""
+def blueprint(resources, instruments, history):
+    """Return the blueprint serving /openapi.json for these resources and lists."""
     bp = Blueprint("openapi", __name__)
 
     @bp.get("/openapi.json")
     def openapi():
         """Return the OpenAPI 3.1 document of this API."""
-        return document(resources, instruments)
+        return document(resources, instruments, history)
 
     return bp

@@ -11,6 +11,7 @@ import threading
 
 import psycopg2
 import psycopg2.extensions
+from psycopg2 import sql
 from psycopg2.extras import RealDictCursor
 
 IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
@@ -78,6 +79,33 @@ class Pool:
         conn = psycopg2.connect(self.dsn, **self.connect_kwargs)
         conn.autocommit = True
         return conn
+
+
+class SettingsCursor(RealDictCursor):
+    """A cursor that runs each statement with `settings` set for the statement's transaction.
+
+    `settings` maps names to text, set as labinv.<name> with set_config(...,
+    true) in the same round trip: the triggers read who acts (labinv.actor,
+    labinv.role, labinv.user_id) from there.
+    """
+
+    settings: dict = {}  # noqa: RUF012 (replaced per cursor, never mutated)
+
+    def execute(self, query, vars=None):
+        """Execute `query` (with named parameters) after the settings."""
+        if not self.settings:
+            return super().execute(query, vars)
+        prelude = sql.SQL("SELECT {}; ").format(
+            sql.SQL(", ").join(
+                sql.SQL("set_config({}, {}, true)").format(
+                    sql.Literal(f"labinv.{name}"), sql.Placeholder(f"labinv_{name}")
+                )
+                for name in self.settings
+            )
+        )
+        body = query if isinstance(query, sql.Composable) else sql.SQL(query)
+        values = {f"labinv_{name}": value for name, value in self.settings.items()}
+        return super().execute(prelude + body, {**values, **(vars or {})})
 
 
 def is_usable(conn):

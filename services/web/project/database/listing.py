@@ -39,7 +39,8 @@ class Query:
     limit: int
     offset: int = 0
     after: tuple | None = None  # key values of the row to start after
-    filters: dict | None = None  # column -> value
+    filters: dict | None = None  # column -> value: only rows where column = value
+    minimums: dict | None = None  # column -> value: only rows where column >= value
     search: tuple = ()  # expressions to match `q` against
     q: str | None = None
     parent: tuple | None = None  # (parent table, foreign-key column, parent id)
@@ -66,7 +67,8 @@ def page(cur, relation, columns, query):
     `query.parent` does not exist.
     """
     params = {"limit": query.limit + 1, "offset": query.offset}
-    conditions = [equals(column, value, params) for column, value in (query.filters or {}).items()]
+    conditions = [compare(column, "=", value, params) for column, value in (query.filters or {}).items()]
+    conditions += [compare(column, ">=", value, params) for column, value in (query.minimums or {}).items()]
     parent_found = sql.SQL("true")
     if query.parent:
         parent_table, column, params["parent_id"] = query.parent
@@ -114,11 +116,11 @@ def page(cur, relation, columns, query):
     }
 
 
-def equals(column, value, params):
-    """Return `column = value`, the value a new named parameter in `params`."""
+def compare(column, operator, value, params):
+    """Return `column <operator> value`, the value a new named parameter in `params`."""
     name = f"f{len(params)}"
     params[name] = value
-    return sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(name))
+    return sql.SQL("{} {} {}").format(sql.Identifier(column), sql.SQL(operator), sql.Placeholder(name))
 
 
 def escape_like(text):

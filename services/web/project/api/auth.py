@@ -1,0 +1,133 @@
+"""Who is asking: bearer tokens, roles, and issuing and revoking tokens.
+
+Every request may carry `Authorization: Bearer <token>`. Reads are public
+unless READS_REQUIRE_AUTH; every write needs a token (401 without one, 403
+for a reader) unless ALLOW_ANONYMOUS_WRITES (development only). Which labs an
+editor may change is checked by PostgreSQL itself, in the write's own
+transaction, from the settings this module gives the request's cursor.
+"""
+
+import hashlib
+import secrets
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from werkzeug.security import check_password_hash
+
+from ..database import auth as db_auth
+from ..db import get_cursor
+from .errors import ApiError
+from .limits import auth_limit, client_address, limiter
+from .validation import body_schema, check, json_object, text
+
+bp = Blueprint("auth", __name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Endpoints that need no token, or (revoke_token) check it themselves.
+OPEN_ENDPOINTS = frozenset(
+    {
+        "health.healthz",
+        "health.readyz",
+        "openapi.openapi",
+        "docs.show",
+        "auth.issue_token",
+        "auth.revoke_token",
+    }
+)
+TOKEN_PREFIX = "labinv_"
+MAX_TOKEN_DAYS = 3650
+ANONYMOUS = "anonymous"
+
+TOKEN_REQUEST = body_schema(
+    {
+        "username": text(200, required=True),
+        "password": text(1000, required=True),
+        "name": text(200),
+        "expires_in_days": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_TOKEN_DAYS},
+    },
+    ["username", "password"],
+)
+
+
+def digest(token):
+    """Return the SHA-256 hex digest under which a token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token():
+    """Return a new random token (256 bits)."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def unauthorized(detail, error=None):
+    """Return a 401 that says how to authenticate (RFC 6750)."""
+    challenge = 'Bearer realm="lab-inventory"' + (f', error="{error}"' if error else "")
+    return ApiError(401, "Unauthorized", detail, "unauthorized", {"WWW-Authenticate": challenge})
+
+
+def bearer_token():
+    """Return the request's bearer token, None without one; 401 if the header is malformed."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("send Authorization: Bearer <token>", "invalid_request")
+    return token.strip()
+
+
+@bp.before_app_request
+def authenticate():
+    """Find the request's user and refuse what they (or anonymous clients) may not do."""
+    token = bearer_token()
+    user = None
+    if token is not None:
+        user = db_auth.find_token_user(get_cursor(), digest(token))
+        if user is None:
+            raise unauthorized("the token is not valid: unknown, expired or revoked", "invalid_token")
+        g.user = user
+        g.db_settings = {"actor": user["username"], "role": user["role"], "user_id": str(user["id"])}
+    if request.endpoint in OPEN_ENDPOINTS:
+        return
+    config = current_app.config
+    if request.method in SAFE_METHODS:
+        if user is None and config["READS_REQUIRE_AUTH"]:
+            raise unauthorized("reading needs a token")
+    elif user is None:
+        if not config["ALLOW_ANONYMOUS_WRITES"]:
+            raise unauthorized("writing needs a token")
+        g.db_settings = {"actor": ANONYMOUS}
+    elif user["role"] == "reader":
+        raise ApiError(403, "Forbidden", "a reader may not change the inventory", "forbidden")
+
+
+@bp.post("/auth/tokens")
+@limiter.limit(auth_limit, key_func=client_address)
+def issue_token():
+    """Issue a token for a username and password; the token is shown only in this answer."""
+    body = check(TOKEN_REQUEST, json_object())
+    cur = get_cursor()
+    user = db_auth.read_user(cur, body["username"])
+    if user is None or not check_password_hash(user["password_hash"], body["password"]):
+        raise unauthorized("wrong username or password")
+    token = new_token()
+    issued = db_auth.create_token(
+        cur, user["id"], digest(token), body.get("name"), body.get("expires_in_days")
+    )
+    response = jsonify({**issued, "token": token, "username": user["username"], "role": user["role"]})
+    response.status_code = 201
+    response.headers["Location"] = url_for("auth.revoke_token", token_id=issued["id"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.delete("/auth/tokens/<id:token_id>")
+def revoke_token(token_id):
+    """Revoke one of your tokens (an admin: anyone's)."""
+    user = g.get("user")
+    if user is None:
+        raise unauthorized("revoking a token needs a token")
+    owner = None if user["role"] == "admin" else user["id"]
+    revoked = db_auth.revoke_token(get_cursor(), token_id, owner)
+    if revoked is None:
+        raise ApiError(404, "Not Found", f"you have no live token {token_id}", "not-found")
+    return jsonify(revoked)
