@@ -184,7 +184,7 @@ CREATE OR REPLACE FUNCTION check_lab_permission() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     role    text := current_setting('labinv.role', true);
-    user_id integer;
+    acting_user integer;
     row_lab integer;
 BEGIN
     IF coalesce(role, '') IN ('', 'admin') THEN
@@ -193,14 +193,14 @@ BEGIN
     IF role <> 'editor' THEN
         RAISE EXCEPTION 'a % may not change the inventory', role USING ERRCODE = 'insufficient_privilege';
     END IF;
-    user_id := current_setting('labinv.user_id')::integer;
+    acting_user := current_setting('labinv.user_id')::integer;
     FOR row_lab IN
         SELECT lab_of(TG_TABLE_NAME, r)
           FROM unnest(ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
                             CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END]) AS r
          WHERE r IS NOT NULL
     LOOP
-        IF row_lab IS NULL OR NOT EXISTS (SELECT FROM lab_member m WHERE m.user_id = check_lab_permission.user_id
+        IF row_lab IS NULL OR NOT EXISTS (SELECT FROM lab_member m WHERE m.user_id = acting_user
                                                                       AND m.lab_id = row_lab) THEN
             RAISE EXCEPTION 'this % is not in a lab you are a member of', TG_TABLE_NAME
                 USING ERRCODE = 'insufficient_privilege';

@@ -44,8 +44,8 @@ class Config:
     ALLOW_ANONYMOUS_WRITES = env_bool("ALLOW_ANONYMOUS_WRITES", False)  # development only
     READS_REQUIRE_AUTH = env_bool("READS_REQUIRE_AUTH", False)
     RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
-    RATELIMIT_DEFAULT = os.environ.get("RATE_LIMIT", "600 per minute")  # per token, or per client address
-    RATELIMIT_AUTH = os.environ.get(
+    RATE_LIMIT = os.environ.get("RATE_LIMIT", "600 per minute")  # per token, or per client address
+    RATE_LIMIT_AUTH = os.environ.get(
         "RATE_LIMIT_AUTH", "10 per minute"
     )  # POST /auth/tokens, per client address
     RATELIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")

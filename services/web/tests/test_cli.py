@@ -52,3 +52,28 @@ def test_the_commands_work_in_process_too(app, pg_conn):
     assert runner.invoke(args=["db", "init"]).exit_code == 0
     result = runner.invoke(args=["db", "seed"])
     assert result.exit_code == 0 and "mock_data.sql" in result.output
+
+
+def test_create_a_user_issue_list_and_revoke_a_token(app, pg_conn):
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=["users", "create", "alice", "--role", "editor", "--lab", "1"], input="s3cret\ns3cret\n"
+    )
+    assert created.exit_code == 0, created.output
+    assert "created editor alice" in created.output and "labs: [1]" in created.output
+    issued = runner.invoke(args=["tokens", "issue", "alice", "--name", "laptop", "--expires-in-days", "30"])
+    assert issued.exit_code == 0, issued.output
+    token = issued.output.strip().splitlines()[-1]
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/site/1", headers=headers).status_code == 200
+    listed = runner.invoke(args=["tokens", "list", "--user", "alice"]).output
+    token_id = listed.split()[0]
+    assert "alice\tlaptop\tlive" in listed
+    assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 0
+    assert "revoked" in runner.invoke(args=["tokens", "list"]).output
+    assert client.get("/site/1", headers=headers).status_code == 401
+    assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 1
+    assert runner.invoke(args=["tokens", "issue", "nobody"]).exit_code == 1
+    password = query(pg_conn, "SELECT password_hash FROM app_user WHERE username = 'alice'")[0][0]
+    assert "s3cret" not in password and password.startswith("scrypt:")

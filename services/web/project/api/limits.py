@@ -22,12 +22,12 @@ def client_key():
     return f"user:{user['id']}" if user else f"address:{request.remote_addr}"
 
 
-limiter = Limiter(client_key, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
+limiter = Limiter(client_key, application_limits=[lambda: current_app.config["RATE_LIMIT"]])
 
 
 def auth_limit():
     """Return the limit of POST /auth/tokens."""
-    return current_app.config["RATELIMIT_AUTH"]
+    return current_app.config["RATE_LIMIT_AUTH"]
 
 
 def client_address():

@@ -118,8 +118,16 @@ def parse_query(listing, offset, limit, parent, fixed):
     if q is not None and (len(q) > MAX_Q or "\x00" in q):
         raise bad_parameter("q", f"must be at most {MAX_Q} characters, without NUL")
     keys = listing.orders[order]
+    values = filter_values(listing, args)
+    columns = {name: listing.columns_of.get(name, name) for name in values}
     query = Query(
-        keys, 0, filters=filter_values(listing, args), search=listing.search, q=q or None, parent=parent
+        keys,
+        0,
+        filters={**{columns[n]: v for n, v in values.items() if n not in listing.minimums}, **(fixed or {})},
+        minimums={columns[n]: v for n, v in values.items() if n in listing.minimums},
+        search=listing.search,
+        q=q or None,
+        parent=parent,
     )
     max_limit = current_app.config["MAX_PAGE_SIZE"]
     if "after" in args or "limit" in args:
