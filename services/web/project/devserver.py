@@ -21,17 +21,33 @@ DBNAME = "labinv"
 
 
 def prepare_database(server):
-    """Return the URL of the app's database; create it with example data if new."""
+    """Return the URL of the app's database, bringing its schema up to date.
+
+    A new database is filled (schema and example data) under a temporary
+    name and renamed when complete, so a first start that is interrupted
+    leaves nothing half-made behind.
+    """
     url = server.url(DBNAME)
-    if server.create_database(DBNAME):
-        conn = psycopg2.connect(url)
-        try:
-            for name in ("create_tables.sql", "mock_data.sql"):
-                run_sql_file(conn, Config.POSTGRES_SCRIPTS / name)
-        finally:
-            conn.close()
-        print(f"created database {DBNAME} with the example data", flush=True)
+    if server.database_exists(DBNAME):
+        run_scripts(url, "create_tables.sql")
+        return url
+    setup = DBNAME + "_setup"
+    server.drop_database(setup)
+    server.create_database(setup)
+    run_scripts(server.url(setup), "create_tables.sql", "mock_data.sql")
+    server.rename_database(setup, DBNAME)
+    print(f"created database {DBNAME} with the example data", flush=True)
     return url
+
+
+def run_scripts(url, *names):
+    """Run SQL scripts of postgres_scripts/ on one database."""
+    conn = psycopg2.connect(url)
+    try:
+        for name in names:
+            run_sql_file(conn, Config.POSTGRES_SCRIPTS / name)
+    finally:
+        conn.close()
 
 
 def main():

@@ -101,19 +101,35 @@ class LocalPostgres:
             shut_down(self.process.pid, lambda: self.process.poll() is not None)
             self.process = None
 
-    def create_database(self, name):
-        """Create database `name` unless it exists; return True if it was created."""
+    def admin(self, statement, params=None):
+        """Run one statement on the maintenance database, outside a transaction; return a row."""
         conn = psycopg2.connect(self.url())
         try:
             conn.autocommit = True
             with conn.cursor() as cur:
-                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-                if cur.fetchone():
-                    return False
-                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                return True
+                cur.execute(statement, params)
+                return cur.fetchone() if cur.description else None
         finally:
             conn.close()
+
+    def database_exists(self, name):
+        """Tell whether database `name` exists."""
+        return self.admin("SELECT 1 FROM pg_database WHERE datname = %s", (name,)) is not None
+
+    def create_database(self, name):
+        """Create database `name` unless it exists; return True if it was created."""
+        if self.database_exists(name):
+            return False
+        self.admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return True
+
+    def drop_database(self, name):
+        """Drop database `name` if it exists."""
+        self.admin(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+    def rename_database(self, old, new):
+        """Rename database `old` to `new`."""
+        self.admin(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))
 
     def _as_os_user(self):
         """Return subprocess arguments that drop root for OS_USER (and its group only)."""

@@ -15,7 +15,7 @@ from project.config import REPO, Config
 from project.production import ConfigError
 
 COMPOSE = shutil.which("docker-compose")
-NO_COMPOSE = "docker-compose is not installed (./scripts/bootstrap installs it with apt-get when run as root)"
+NO_COMPOSE = "docker-compose is not installed (./scripts/test installs it with apt-get when run as root)"
 DEV, PROD = "docker-compose.yml", "docker-compose.prod.yml"
 
 

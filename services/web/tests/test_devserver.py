@@ -7,6 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from project.config import REPO
@@ -135,3 +136,27 @@ def test_a_failed_start_reports_the_server_log(tmp_path):
     else:
         raise AssertionError("start should have failed")
     assert postgres_running_on(server.datadir) == []
+
+
+def test_the_first_start_fills_a_new_database_whole_or_not_at_all(pg_server):
+    import psycopg2
+
+    from project import devserver
+
+    if pg_server is None:
+        pytest.skip("TEST_DATABASE_URL is set: the tests create no other databases")
+    pg_server.create_database("labinv_setup")  # what an interrupted first start leaves
+    try:
+        url = devserver.prepare_database(pg_server)
+        assert not pg_server.database_exists("labinv_setup")
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("DELETE FROM container WHERE id = 3")
+        assert devserver.prepare_database(pg_server) == url  # a later start keeps the data as it is
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM container")
+            assert cur.fetchone() == (2,)
+        conn.close()
+    finally:
+        pg_server.drop_database("labinv")

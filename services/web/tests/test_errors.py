@@ -78,7 +78,11 @@ def test_an_oversized_body_is_a_413(client, app, pg_conn):
         ("/site/5", {"name": "s", "lab_id": 0}, {"lab_id": "must be at least 1"}),
         ("/site/5", {"name": "s", "lab_id": 2**31}, {"lab_id": f"must be at most {2**31 - 1}"}),
         ("/site/5", {"name": "s", "lab_id": True}, {"lab_id": "must be an integer or null"}),
-        ("/site/5", {"name": "nul\u0000byte"}, {"name": "must not contain NUL characters"}),
+        (
+            "/site/5",
+            {"name": "nul\u0000byte"},
+            {"name": "must not contain NUL characters or lone surrogates"},
+        ),
         (
             "/computer/5",
             {"name": "c", "site_id": 1, "mac": "08:00:2b:01:02"},
@@ -237,3 +241,68 @@ def test_a_create_that_finds_no_free_id_is_a_503(client, pg_conn):
     response = client.post("/sites/", json={"name": "Unlucky"})
     assert_problem(response, 503)
     assert client.post("/sites/", json={"name": "Lucky"}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sites/" + "9" * 4400 + "/1",
+        "/sites/0/" + "9" * 4400,
+        "/sites?lab_id=" + "9" * 4400,
+        "/sites?limit=" + "9" * 4400,
+    ],
+)
+def test_numbers_too_long_for_python_are_a_400(client, path):
+    assert_problem(client.get(path), 400)
+
+
+def test_json_nested_too_deep_is_a_400(client):
+    body = "[" * 5000 + "]" * 5000
+    response = client.post("/labs/", data=body, content_type="application/json")
+    assert assert_problem(response, 400)["type"] == "urn:lab-inventory:problem:malformed-json"
+
+
+def test_a_lone_surrogate_in_text_is_a_400(client):
+    response = client.post("/labs/", data='{"name": "\\ud800"}', content_type="application/json")
+    assert assert_problem(response, 400)["errors"] == {
+        "name": "must not contain NUL characters or lone surrogates"
+    }
+
+
+@pytest.mark.parametrize("cursor", ["[" * 3000, '["id", ["\\ud800"]]', '["id", [1.5]]'])
+def test_a_forged_cursor_of_any_shape_is_a_400(client, cursor):
+    import base64
+
+    after = base64.urlsafe_b64encode(cursor.encode()).decode()
+    assert assert_problem(client.get(f"/sites?limit=2&after={after}"), 400)["errors"] == {
+        "after": "must be a cursor from a Link header of this list with order=id"
+    }
+
+
+def test_true_is_not_the_id_one(client):
+    response = client.post("/site/1", json={"site_id": True, "name": "x"})
+    assert assert_problem(response, 400)["errors"] == {"site_id": "must equal the id in the URL (1)"}
+
+
+@pytest.mark.parametrize(
+    ("postcode", "stored", "status"),
+    [(48104, "48104", 200), (48104.0, "48104", 200), ("02134", "02134", 200), (-5, None, 400),
+     (10**20, None, 400), (48104.5, None, 400), ("x" * 21, None, 400)],
+)  # fmt: skip
+def test_postcodes_are_text_or_whole_numbers_of_at_most_20_digits(client, postcode, stored, status):
+    response = client.patch("/site/3", json={"postcode_or_zip": postcode})
+    assert response.status_code == status
+    if stored:
+        assert response.json["postcode_or_zip"] == stored
+
+
+def test_a_postcode_filter_keeps_leading_zeros(client):
+    client.patch("/site/3", json={"postcode_or_zip": "02134"})
+    assert [s["id"] for s in client.get("/sites?postcode_or_zip=02134").json] == [3]
+
+
+def test_an_explicit_id_at_the_top_leaves_no_server_assigned_ids_and_says_so(client):
+    assert client.put("/lab/2147483647", json={"name": "Top"}).status_code == 201
+    body = assert_problem(client.post("/labs/", json={"name": "Next"}), 409)
+    assert body["type"] == "urn:lab-inventory:problem:ids-exhausted"
+    assert client.put("/lab/5", json={"name": "Chosen"}).status_code == 201

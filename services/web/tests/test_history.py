@@ -1,7 +1,6 @@
 """Audit history, recorded by PostgreSQL triggers, read through the API."""
 
 import pytest
-
 from conftest import query
 
 from project import create_app

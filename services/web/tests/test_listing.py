@@ -84,7 +84,7 @@ def test_filters_on_children_lists_and_other_types(client):
         ("/computers?mac=nonsense", {"mac": "must be a MAC address such as 08:00:2b:01:02:03"}),
         ("/sites?q=" + "x" * 201, {"q": "must be at most 200 characters, without NUL"}),
         ("/sites?q=%00", {"q": "must be at most 200 characters, without NUL"}),
-        ("/sites?name=%00", {"name": "must not contain NUL characters"}),
+        ("/sites?name=%00", {"name": "must not contain NUL characters or lone surrogates"}),
         ("/sites?format=xml", {"format": "must be json or csv"}),
         ("/sites?limit=0", {"limit": "must be an integer from 1 to 1000"}),
         ("/sites?after=garbage", {"after": "must be a cursor from a Link header of this list with order=id"}),
@@ -176,3 +176,7 @@ def test_instruments_keyset_pages_by_site_and_position(client, pg_conn):
         seen += response.json
         url = links(response).get("next")
     assert seen == everything
+
+
+def test_lists_vary_by_accept(client):
+    assert "Accept" in client.get("/sites").headers["Vary"]

@@ -4,7 +4,6 @@ import pytest
 
 from project.database import SettingsCursor
 
-
 REQUESTS = [
     ("get", "/site/1", None),
     ("get", "/sites/0/2", None),

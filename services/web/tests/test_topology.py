@@ -24,7 +24,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'none'",
 }
-NO_NGINX = "nginx is not installed (./scripts/bootstrap installs it with apt-get when run as root)"
+NO_NGINX = "nginx is not installed (./scripts/test installs it with apt-get when run as root)"
 
 
 @pytest.mark.parametrize(

@@ -69,19 +69,32 @@ def unavailable(detail):
     return problem(503, "Service Unavailable", detail, "unavailable", {"Retry-After": "1"})
 
 
+# Database refusals with one answer each: (class, status, title, kind, detail; None: PostgreSQL's).
+REFUSALS = (
+    (pg.InsufficientPrivilege, 403, "Forbidden", "forbidden", None),
+    (
+        pg.SequenceGeneratorLimitExceeded,
+        409,
+        "Conflict",
+        "ids-exhausted",
+        "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>",
+    ),
+    (psycopg2.DataError, 400, "Bad Request", "invalid-value", None),
+)
+
+
 @bp.app_errorhandler(psycopg2.Error)
 def database_error(e):
-    """Answer a database error: conflicts 409, bad references 422, refusals 403, outages 503."""
+    """Answer a database error: conflicts 409, bad references 422, refusals 4xx, outages 503."""
     match = KEY_DETAIL.match(e.diag.message_detail or "")
     if match and isinstance(e, (pg.UniqueViolation, pg.ForeignKeyViolation, pg.RestrictViolation)):
         return key_problem(e, match)
-    if isinstance(e, pg.InsufficientPrivilege):
-        return problem(403, "Forbidden", e.diag.message_primary, "forbidden")
     if isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)):
         log.warning("database unavailable: %s", e)
         return unavailable("the database is unavailable; try again shortly")
-    if isinstance(e, psycopg2.DataError):
-        return problem(400, "Bad Request", e.diag.message_primary or str(e), "invalid-value")
+    for cls, status, title, kind, detail in REFUSALS:
+        if isinstance(e, cls):
+            return problem(status, title, detail or e.diag.message_primary or str(e), kind)
     return internal_error(e)
 
 

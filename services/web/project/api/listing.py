@@ -14,6 +14,7 @@ import binascii
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from flask import Response, abort, current_app, jsonify, request, url_for
 from ..database.listing import Query
 from ..db import get_cursor
 from .errors import ApiError
-from .validation import body_schema, check, json_types
+from .validation import NO_NUL, body_schema, check, json_types
 
 MAX_OFFSET = 2**31 - 1
 MAX_Q = 200
@@ -63,9 +64,14 @@ def bad_parameter(name, message, detail=None):
     return bad_parameters({name: message}, detail or f"{name} {message}")
 
 
+def is_count(raw):
+    """Tell whether `raw` is a plain decimal number of at most 10 digits."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 10
+
+
 def parse_count(raw, name, low, high):
     """Return `raw` as an int in low..high; raise a 400 naming `name` otherwise."""
-    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+    if not (is_count(raw) and low <= int(raw) <= high):
         message = f"must be an integer from {low} to {high}"
         raise bad_parameter(name, message, f"{name} {message}, not {raw!r}")
     return int(raw)
@@ -76,12 +82,17 @@ def filter_values(listing, args):
     values = {}
     for name in listing.filters.keys() & args.keys():
         raw = args[name]
-        number = raw.isascii() and raw.isdigit() and "integer" in json_types(listing.filters[name])
-        values[name] = int(raw) if number else raw
+        types = json_types(listing.filters[name])
+        values[name] = int(raw) if is_count(raw) and "integer" in types and "string" not in types else raw
     try:
         return check(body_schema(listing.filters), values)
     except ApiError as e:
         raise bad_parameters(e.extra["errors"], "a filter is not valid") from None
+
+
+def is_text(value):
+    """Tell whether PostgreSQL can take `value` as text (no NUL, no lone surrogate)."""
+    return re.fullmatch(NO_NUL, value) is not None
 
 
 def encode_cursor(order, keys):
@@ -94,10 +105,12 @@ def decode_cursor(raw, order, key_count):
     try:
         made_for, keys = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         valid = made_for == order and isinstance(keys, list) and len(keys) == key_count
-        valid = valid and all(k is None or isinstance(k, (str, int)) for k in keys)
-    except (ValueError, TypeError, binascii.Error):
+        valid = valid and all(
+            k is None or isinstance(k, int) or (isinstance(k, str) and is_text(k)) for k in keys
+        )
+    except (ValueError, TypeError, RecursionError, binascii.Error):
         valid = False
-    if not valid or any(isinstance(k, str) and "\x00" in k for k in keys):
+    if not valid:
         raise bad_parameter("after", f"must be a cursor from a Link header of this list with order={order}")
     return tuple(None if k is None else str(k) for k in keys)  # text: PostgreSQL casts it to each key's type
 
@@ -115,7 +128,7 @@ def parse_query(listing, offset, limit, parent, fixed):
     if order not in listing.orders:
         raise bad_parameter("order", "must be one of " + ", ".join(listing.orders))
     q = args.get("q")
-    if q is not None and (len(q) > MAX_Q or "\x00" in q):
+    if q is not None and (len(q) > MAX_Q or not is_text(q)):
         raise bad_parameter("q", f"must be at most {MAX_Q} characters, without NUL")
     keys = listing.orders[order]
     values = filter_values(listing, args)
@@ -174,6 +187,7 @@ def list_response(listing, fetch, offset=None, limit=None, *, parent=None, missi
     else:
         response = jsonify(page["rows"])
     response.headers["X-Total-Count"] = str(page["total"])
+    response.vary.add("Accept")
     keyset = "after" in request.args or "limit" in request.args
     response.headers["Link"] = links(order, query, page, keyset)
     return response

@@ -65,21 +65,22 @@ def answer(row, status=200, **headers):
 
 
 def if_match():
-    """Return (present, versions) of If-Match: versions None for `*` (any), else its strong tags."""
+    """Return (present, versions) of If-Match: versions None for `*` (any), else its tags.
+
+    Weak tags count as strong: a version is a hash of the row, whatever the
+    content coding, and nginx weakens ETags when it gzips a response.
+    """
     if "If-Match" not in request.headers:
         return False, None
     header = request.if_match
-    return True, None if header.star_tag else list(header.as_set())
+    return True, None if header.star_tag else [
+        tag for tag in header.as_set(include_weak=True) if "\x00" not in tag
+    ]
 
 
-def precondition_failed(name, row_id):
-    """Return the 412 for a write whose If-Match names another version."""
-    return ApiError(
-        412,
-        "Precondition Failed",
-        f"{name} {row_id} has changed (or does not exist): If-Match names another version; GET it again",
-        "precondition-failed",
-    )
+def precondition_failed(name, row_id, why="has changed (or does not exist): If-Match names another version"):
+    """Return the 412 for a write whose precondition failed."""
+    return ApiError(412, "Precondition Failed", f"{name} {row_id} {why}; GET it again", "precondition-failed")
 
 
 def checked_body(table, schema, row_id=None):
@@ -90,7 +91,7 @@ def checked_body(table, schema, row_id=None):
             sent = values.pop(key)
             if row_id is None:
                 raise validation_error({key: "is assigned by the server"})
-            if sent != row_id:
+            if sent != row_id or isinstance(sent, bool):
                 raise validation_error({key: f"must equal the id in the URL ({row_id})"})
     return check(schema, values)
 
@@ -135,6 +136,11 @@ class Item(MethodView):
         table = self.table
         values = checked_body(table, self.full, row_id)
         present, versions = if_match()
+        if request.if_none_match.star_tag:  # create only: never replace a row
+            row = crud.insert(get_cursor(), table, row_id, values)
+            if row is None:
+                raise precondition_failed(table.name, row_id, "exists already (If-None-Match: *)")
+            return created(table, row)
         if present:
             row = crud.patch(get_cursor(), table, row_id, crud.replacement(table, values), versions)
             if row is None:

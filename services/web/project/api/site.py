@@ -11,7 +11,7 @@ FIELDS = {
     "address": text(500),
     "state_or_region": text(100),
     "country": text(100),
-    "postcode_or_zip": text(20, also=["integer"]),
+    "postcode_or_zip": text(20, digits=True),
 }
 
 RESOURCE = Resource(TABLE, FIELDS, required=["name"])

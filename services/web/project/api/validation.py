@@ -12,14 +12,19 @@ from jsonschema import Draft202012Validator
 
 from .errors import ApiError, validation_error
 
-NO_NUL = "^[^\\u0000]*$"  # PostgreSQL text cannot hold NUL characters
+NO_NUL = "^[^\\u0000\\ud800-\\udfff]*$"  # PostgreSQL text holds neither NUL nor lone surrogates
 MAX_ID = 2**31 - 1
 
 
-def text(max_length, required=False, pattern=NO_NUL, error=None, also=()):
-    """Schema of a text field: null allowed unless required; `also` adds JSON types."""
-    types = ["string", *also] if required else ["string", *also, "null"]
-    schema = {"type": types, "maxLength": max_length, "pattern": pattern}
+def text(max_length, required=False, pattern=NO_NUL, error=None, digits=False):
+    """Schema of a text field: null allowed unless required; `digits` also takes a whole number.
+
+    A number sent for a `digits` field (at most `max_length` digits, not negative) is stored as text.
+    """
+    types = ["string", "integer"] if digits else ["string"]
+    schema = {"type": types if required else [*types, "null"], "maxLength": max_length, "pattern": pattern}
+    if digits:
+        schema.update(minimum=0, maximum=10**max_length - 1)
     if required:
         schema["minLength"] = 1
     if error:
@@ -48,7 +53,7 @@ def json_object():
         abort(415, "send the body as JSON, with Content-Type: application/json")
     try:
         body = json.loads(request.get_data())
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise ApiError(400, "Bad Request", f"the body is not valid JSON: {e}", "malformed-json") from None
     if not isinstance(body, dict):
         raise validation_error({}, "the request body must be a JSON object")
@@ -70,9 +75,9 @@ def check(schema, body):
 
 
 def as_text_if_allowed(schema, value):
-    """Return an integer sent for a field that also takes text as text, else `value`."""
-    if isinstance(value, int) and "string" in json_types(schema):
-        return str(value)
+    """Return a number sent for a field that also takes text as text (48104.0 as "48104"), else `value`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "string" in json_types(schema):
+        return str(int(value))
     return value
 
 
@@ -90,7 +95,7 @@ MESSAGES = {
     "minLength": lambda e: "must not be empty",
     "minimum": lambda e: f"must be at least {e.validator_value}",
     "maximum": lambda e: f"must be at most {e.validator_value}",
-    "pattern": lambda e: e.schema.get("x-error", "must not contain NUL characters"),
+    "pattern": lambda e: e.schema.get("x-error", "must not contain NUL characters or lone surrogates"),
 }
 
 

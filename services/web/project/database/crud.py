@@ -120,6 +120,21 @@ def replacement(table, values):
     return {c: values.get(c) for c in table.columns if c in values or c not in table.defaults}
 
 
+def insert_with_id(table, columns, on_conflict, also=""):
+    """Compose INSERT of row %(id)s with `columns`, ON CONFLICT (id) `on_conflict`, returning the row."""
+    return sql.SQL(
+        "INSERT INTO {table} (id, {columns}) VALUES (%(id)s, {values})"
+        " ON CONFLICT (id) {on_conflict} RETURNING {returning}{also}"
+    ).format(
+        table=sql.Identifier(table.name),
+        columns=identifiers(columns),
+        values=sql.SQL(", ").join(map(sql.Placeholder, columns)),
+        on_conflict=on_conflict,
+        returning=returning(table),
+        also=sql.SQL(also),
+    )
+
+
 def upsert(cur, table, row_id, values):
     """Create row `row_id` or replace all its columns; return (row, created).
 
@@ -127,24 +142,19 @@ def upsert(cur, table, row_id, values):
     row gets the default, an existing row keeps its value.
     """
     columns = replacement(table, values)
-    cur.execute(
-        sql.SQL(
-            "INSERT INTO {table} (id, {columns}) VALUES (%(id)s, {values})"
-            " ON CONFLICT (id) DO UPDATE SET {assignments}"
-            " RETURNING {returning}, (xmax = 0) AS created"
-        ).format(
-            table=sql.Identifier(table.name),
-            columns=identifiers(columns),
-            values=sql.SQL(", ").join(map(sql.Placeholder, columns)),
-            assignments=sql.SQL(", ").join(
-                sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns
-            ),
-            returning=returning(table),
-        ),
-        {**columns, "id": row_id},
+    update = sql.SQL("DO UPDATE SET {}").format(
+        sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns)
     )
+    cur.execute(insert_with_id(table, columns, update, ", (xmax = 0) AS created"), {**columns, "id": row_id})
     row = cur.fetchone()
     return row, row.pop("created")
+
+
+def insert(cur, table, row_id, values):
+    """Create row `row_id` unless it exists; return the new row, or None."""
+    columns = replacement(table, values)
+    cur.execute(insert_with_id(table, columns, sql.SQL("DO NOTHING")), {**columns, "id": row_id})
+    return cur.fetchone()
 
 
 def patch(cur, table, row_id, values, versions=None):

@@ -17,10 +17,9 @@ POSITION = (
 
 
 def order_keys(column=None, descending=False):
-    """Return the order by `column` (name or site_name) then position, or by position."""
-    if column is None:
-        return tuple(listing.Key(k.expression, descending) for k in POSITION)
-    return (listing.column_key(column, descending), *POSITION)
+    """Return the order by `column` (name or site_name) then position, or by position; all one way."""
+    position = tuple(listing.Key(k.expression, descending) for k in POSITION)
+    return position if column is None else (listing.column_key(column, descending), *position)
 
 
 def page_instruments(cur, query):
