@@ -65,16 +65,6 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE TRIGGER lab_bump_id AFTER INSERT ON lab
-    FOR EACH ROW EXECUTE FUNCTION bump_id_sequence();
-CREATE OR REPLACE TRIGGER site_bump_id AFTER INSERT ON site
-    FOR EACH ROW EXECUTE FUNCTION bump_id_sequence();
-CREATE OR REPLACE TRIGGER computer_bump_id AFTER INSERT ON computer
-    FOR EACH ROW EXECUTE FUNCTION bump_id_sequence();
-CREATE OR REPLACE TRIGGER freezer_bump_id AFTER INSERT ON freezer
-    FOR EACH ROW EXECUTE FUNCTION bump_id_sequence();
-CREATE OR REPLACE TRIGGER container_bump_id AFTER INSERT ON container
-    FOR EACH ROW EXECUTE FUNCTION bump_id_sequence();
 
 -- Every instrument with its site. Its total order, used by every page of
 -- the API so pages never overlap or skip, is by site, computers before
@@ -210,24 +200,18 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE TRIGGER lab_history AFTER INSERT OR UPDATE OR DELETE ON lab
-    FOR EACH ROW EXECUTE FUNCTION record_history();
-CREATE OR REPLACE TRIGGER site_history AFTER INSERT OR UPDATE OR DELETE ON site
-    FOR EACH ROW EXECUTE FUNCTION record_history();
-CREATE OR REPLACE TRIGGER computer_history AFTER INSERT OR UPDATE OR DELETE ON computer
-    FOR EACH ROW EXECUTE FUNCTION record_history();
-CREATE OR REPLACE TRIGGER freezer_history AFTER INSERT OR UPDATE OR DELETE ON freezer
-    FOR EACH ROW EXECUTE FUNCTION record_history();
-CREATE OR REPLACE TRIGGER container_history AFTER INSERT OR UPDATE OR DELETE ON container
-    FOR EACH ROW EXECUTE FUNCTION record_history();
-
-CREATE OR REPLACE TRIGGER lab_permission BEFORE INSERT OR UPDATE OR DELETE ON lab
-    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
-CREATE OR REPLACE TRIGGER site_permission BEFORE INSERT OR UPDATE OR DELETE ON site
-    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
-CREATE OR REPLACE TRIGGER computer_permission BEFORE INSERT OR UPDATE OR DELETE ON computer
-    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
-CREATE OR REPLACE TRIGGER freezer_permission BEFORE INSERT OR UPDATE OR DELETE ON freezer
-    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
-CREATE OR REPLACE TRIGGER container_permission BEFORE INSERT OR UPDATE OR DELETE ON container
-    FOR EACH ROW EXECUTE FUNCTION check_lab_permission();
+-- The triggers of the five inventory tables: the id sequence, history, lab permissions.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['lab', 'site', 'computer', 'freezer', 'container'] LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT ON %I'
+                       ' FOR EACH ROW EXECUTE FUNCTION bump_id_sequence()', t || '_bump_id', t);
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I'
+                       ' FOR EACH ROW EXECUTE FUNCTION record_history()', t || '_history', t);
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %I'
+                       ' FOR EACH ROW EXECUTE FUNCTION check_lab_permission()', t || '_permission', t);
+    END LOOP;
+END
+$$;

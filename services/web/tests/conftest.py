@@ -102,3 +102,12 @@ def query(conn, statement, params=None):
     with conn.cursor() as cur:
         cur.execute(statement, params)
         return cur.fetchall() if cur.description else None
+
+
+def links(response):
+    """Return a response's Link header as {rel: url}."""
+    result = {}
+    for part in response.headers["Link"].split(", "):
+        url, rel = part.split("; ")
+        result[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return result

@@ -4,16 +4,7 @@ import csv
 import io
 
 import pytest
-from conftest import query
-
-
-def links(response):
-    """Return the Link header as {rel: url}."""
-    result = {}
-    for part in response.headers["Link"].split(", "):
-        url, rel = part.split("; ")
-        result[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
-    return result
+from conftest import links, query
 
 
 @pytest.fixture

@@ -1,19 +1,10 @@
 """Pages: bare arrays with X-Total-Count and Link headers, bad bounds refused."""
 
 import pytest
-from conftest import query
+from conftest import links, query
 
 from project.api.errors import ApiError
 from project.api.listing import parse_count
-
-
-def links(response):
-    """Return the Link header as {rel: url}."""
-    result = {}
-    for part in response.headers["Link"].split(", "):
-        url, rel = part.split("; ")
-        result[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
-    return result
 
 
 @pytest.fixture
