@@ -3,6 +3,7 @@
 Starts a throwaway local PostgreSQL with a large inventory and the app under
 gunicorn (gunicorn.conf.py) on 127.0.0.1, drives each endpoint for a fixed
 time from client processes with keep-alive connections, and prints a table.
+Reads go without a token, writes with the demo admin's; rate limits are off.
 Run it with ./scripts/bench; everything it starts is stopped at the end.
 """
 
@@ -43,6 +44,7 @@ INSERT INTO container (freezer_id, description)
 ANALYZE;
 """
 
+TOKEN = "Bearer labinv-demo-admin-token"  # writes need a token; reads are public
 MIDDLE = encode_cursor("site_id", [SITES // 2, False, 0])  # the first instrument of the middle site
 BY_NAME = encode_cursor("name", ["site 5", 5])
 
@@ -84,7 +86,7 @@ def drive(client, case_index):
     deadline = time.perf_counter() + SECONDS
     while time.perf_counter() < deadline:
         payload = json.dumps(body(client, i)) if body else None
-        headers = {"Content-Type": "application/json"} if body else {}
+        headers = {"Content-Type": "application/json", "Authorization": TOKEN} if body else {}
         start = time.perf_counter()
         conn.request(method, path(client, i), payload, headers)
         response = conn.getresponse()
@@ -141,6 +143,7 @@ def main():
                 "GUNICORN_BIND": f"127.0.0.1:{PORT}",
                 "WEB_CONCURRENCY": WORKERS,
                 "GUNICORN_CMD_ARGS": "--log-level warning",
+                "RATE_LIMIT_ENABLED": "false",
             }
             gunicorn = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
