@@ -13,7 +13,22 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from .auth import TOKEN_REQUEST
 from .history import history_of_row
 from .listing import MAX_OFFSET, MAX_Q
-from .validation import MAX_ID, body_schema, json_types
+from .openapi_objects import (
+    ANYONE,
+    COMPONENTS,
+    ID,
+    PROBLEM_SCHEMA,
+    TOKEN,
+    header,
+    json_body,
+    path_parameter,
+    query_parameter,
+    responses,
+    row_response,
+    row_schema,
+    writes,
+)
+from .validation import body_schema
 
 docs = get_swaggerui_blueprint(
     "/docs",
@@ -21,88 +36,6 @@ docs = get_swaggerui_blueprint(
     {"app_name": "Lab inventory API", "oauth2RedirectUrl": "/docs/oauth2-redirect.html"},
     blueprint_name="docs",
 )
-
-PROBLEM = "application/problem+json"
-ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-ERRORS = {
-    400: "invalid input: the body, a field, a query parameter or an offset/limit (see errors)",
-    404: "no such row, parent or route",
-    409: "conflict: a unique value already in use, or the row still has children",
-    412: "If-Match names a version the row no longer has (or the row does not exist)",
-    413: "the body is larger than MAX_CONTENT_LENGTH",
-    415: "the body is not sent as application/json",
-    422: "a referenced parent (lab_id, site_id, freezer_id) does not exist",
-    503: "the database is unavailable; retry after Retry-After seconds",
-    401: "no token where one is needed, or a token that is unknown, expired or revoked",
-    403: "the token's user may not do this (a reader writing, an editor outside their labs)",
-    429: "too many requests from this token or address; retry after Retry-After seconds",
-}
-ANYONE = [{}, {"bearer": []}]  # public, a token optional
-TOKEN = [{"bearer": []}]
-
-
-def output_schema(field):
-    """Return the schema of a field as answered: its types (numbers sent as text come back as text)."""
-    types = json_types(field)
-    if "string" in types:
-        types = [t for t in types if t != "integer"]
-    return {"type": types[0] if len(types) == 1 else types}
-
-
-def row_schema(columns, fields):
-    """Return the schema of an answered row with these columns."""
-    properties = {name: ID if name == "id" else output_schema(fields[name]) for name in columns}
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(columns),
-        "additionalProperties": False,
-    }
-
-
-def problem(status, description=None):
-    """Return a problem+json response object."""
-    response = {
-        "description": description or ERRORS[status],
-        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    if status in (429, 503):
-        response["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
-    if status == 401:
-        response["headers"] = {"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}
-    return response
-
-
-def responses(ok, *errors):
-    """Return a responses object: the success responses and problem+json errors.
-
-    Any request may meet a bad token (401), a rate limit (429) or a database outage (503).
-    """
-    return {**ok, **{str(status): problem(status) for status in sorted({*errors, 401, 429, 503})}}
-
-
-def writes(operation):
-    """Return a writing operation: it needs a token, and may be forbidden."""
-    return {**operation, "security": TOKEN, "responses": {**operation["responses"], "403": problem(403)}}
-
-
-def json_body(schema):
-    """Return a required JSON request body."""
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-def header(name):
-    """Return a reference to a header."""
-    return {"$ref": f"#/components/headers/{name}"}
-
-
-def row_response(ref, description, status_headers=("ETag",)):
-    """Return a response answering one row."""
-    return {
-        "description": description,
-        "headers": {name: header(name) for name in status_headers},
-        "content": {"application/json": {"schema": {"$ref": ref}}},
-    }
 
 
 def list_parameters(listing, keyset):
@@ -136,19 +69,11 @@ def list_parameters(listing, keyset):
                 {"type": "integer", "minimum": 1, "maximum": current_app.config["MAX_PAGE_SIZE"]},
                 "page size; pages by keyset",
             ),
-            query_parameter("after", {"type": "string"}, "the cursor in the previous page's Link rel=next"),
+            query_parameter(
+                "after", {"type": "string", "minLength": 1}, "the cursor in the previous page's Link rel=next"
+            ),
         ]
     return parameters
-
-
-def query_parameter(name, schema, description):
-    """Return a query parameter object."""
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-def path_parameter(name, schema, description):
-    """Return a path parameter object."""
-    return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
 
 
 def list_operations(base, listing, ref, summary, *, parent=None, slash=None):
@@ -190,6 +115,9 @@ def list_operations(base, listing, ref, summary, *, parent=None, slash=None):
     return paths
 
 
+SAME_ID = {**ID, "description": "optional; must equal the id in the URL"}
+
+
 def resource_paths(resource):
     """Return the paths of one table resource."""
     table = resource.table
@@ -197,8 +125,8 @@ def resource_paths(resource):
     ref = f"#/components/schemas/{Name}"
     item_id = path_parameter("row_id", ID, f"the {name}'s id")
     if_match = {"$ref": "#/components/parameters/If-Match"}
-    write = body_schema({**resource.fields, "id": ID, f"{name}_id": ID}, resource.required)
-    change = body_schema({**resource.fields, "id": ID, f"{name}_id": ID})
+    write = body_schema({**resource.fields, "id": SAME_ID, f"{name}_id": SAME_ID}, resource.required)
+    change = body_schema({**resource.fields, "id": SAME_ID, f"{name}_id": SAME_ID})
     row = row_response(ref, f"the {name}")
     paths = {
         f"/{name}/{{row_id}}": {
@@ -358,22 +286,7 @@ def document(resources, instruments, history):
     schemas = {r.table.name.capitalize(): row_schema(r.table.all_columns, r.fields) for r in resources}
     schemas["Instrument"] = row_schema(instruments.columns, instruments.fields)
     schemas["Change"] = row_schema(history.columns, history.fields)
-    schemas["Problem"] = {
-        "type": "object",
-        "description": "RFC 9457 problem details",
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "errors": {
-                "type": "object",
-                "additionalProperties": {"type": "string"},
-                "description": "a message per field or parameter",
-            },
-        },
-        "required": ["type", "title", "status", "detail"],
-    }
+    schemas["Problem"] = PROBLEM_SCHEMA
     paths = {}
     for resource in resources:
         paths.update(resource_paths(resource))
@@ -434,46 +347,7 @@ def document(resources, instruments, history):
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "an API token: POST /auth/tokens or flask --app project tokens issue",
-                }
-            },
-            "parameters": {
-                "If-Match": {
-                    "name": "If-Match",
-                    "in": "header",
-                    "required": False,
-                    "schema": {"type": "string"},
-                    "description": "write only if the row still has this ETag (or any, with *)",
-                },
-                "If-None-Match": {
-                    "name": "If-None-Match",
-                    "in": "header",
-                    "required": False,
-                    "schema": {"type": "string"},
-                    "description": "304 if the row still has this ETag",
-                },
-            },
-            "headers": {
-                "ETag": {"description": "the row's version (strong)", "schema": {"type": "string"}},
-                "Location": {"description": "the new row's URL", "schema": {"type": "string"}},
-                "X-Total-Count": {
-                    "description": "rows that pass the filters",
-                    "schema": {"type": "integer", "minimum": 0},
-                },
-                "Link": {
-                    "description": "RFC 8288 links: first, prev, next, last (keyset pages: first, next)",
-                    "schema": {"type": "string"},
-                },
-                "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}},
-                "WWW-Authenticate": {
-                    "description": "how to authenticate (RFC 6750)",
-                    "schema": {"type": "string"},
-                },
-            },
+            **COMPONENTS,
         },
     }
 
