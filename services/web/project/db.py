@@ -1,9 +1,10 @@
 """Flask glue for the database: one pooled connection per request.
 
-Connections are in autocommit mode and every endpoint runs one SQL statement,
-so each request is one transaction, committed by PostgreSQL before the
-response is built. At teardown the connection goes back to the pool, rolled
-back first if anything was left open, or discarded if it broke.
+Connections are in autocommit mode and each endpoint's work is one SQL
+statement (a token adds its lookup before it), so every write is one
+transaction, committed by PostgreSQL before the response is built. At
+teardown the connection goes back to the pool, rolled back first if anything
+was left open, or discarded if it broke.
 """
 
 from flask import current_app, g

@@ -1,9 +1,10 @@
-"""Queries every table shares: read, page, upsert, create, patch and delete.
+"""Queries every table shares: read, page, upsert, insert, create, patch and delete.
 
 Table and column names come only from the `Table` definitions of this package
 and enter SQL through psycopg2.sql.Identifier; every value is a bound
-parameter. Each function is a single statement: one round trip, one
-transaction on the pool's autocommit connections.
+parameter. Each function sends a single statement (create may try again
+with the next id): one round trip, one transaction on the pool's autocommit
+connections.
 """
 
 from dataclasses import dataclass, field
