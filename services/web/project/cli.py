@@ -13,8 +13,11 @@ from flask.cli import AppGroup
 from werkzeug.security import generate_password_hash
 
 from .api.auth import digest, new_token
-from .database import auth, run_sql_file, transaction
+from .database import run_sql_file, transaction
+from .database.queries import load
 from .db import get_db
+
+auth = load("auth")
 
 db_cli = AppGroup("db", help="Create the schema and load example data.")
 users_cli = AppGroup("users", help="Create users.")
@@ -48,7 +51,9 @@ def seed_command():
 def create_user_command(username, role, labs, password):
     """Create a user with a (hashed) password."""
     with transaction(get_db()) as cur:
-        user = auth.create_user(cur, username, generate_password_hash(password), role, labs)
+        user = auth.create_user(
+            cur, username=username, password_hash=generate_password_hash(password), role=role, labs=list(labs)
+        )
     click.echo(f"created {user['role']} {user['username']} (id {user['id']}), labs: {list(user['labs'])}")
 
 
@@ -59,11 +64,13 @@ def create_user_command(username, role, labs, password):
 def issue_token_command(username, name, expires_in_days):
     """Issue a token for a user and print it (it cannot be shown again)."""
     with transaction(get_db()) as cur:
-        user = auth.read_user(cur, username)
+        user = auth.read_user(cur, username=username)
         if user is None:
             raise click.ClickException(f"no user {username}")
         token = new_token()
-        issued = auth.create_token(cur, user["id"], digest(token), name, expires_in_days)
+        issued = auth.create_token(
+            cur, user_id=user["id"], token_hash=digest(token), name=name, days=expires_in_days
+        )
     click.echo(f"token {issued['id']} for {username}, expires {issued['expires_at'] or 'never'}:")
     click.echo(token)
 
@@ -72,7 +79,7 @@ def issue_token_command(username, name, expires_in_days):
 @click.option("--user", "username", help="Only this user's tokens.")
 def list_tokens_command(username):
     """List tokens (never their values), newest first."""
-    for t in auth.list_tokens(get_db().cursor(), username):
+    for t in auth.list_tokens(get_db().cursor(), username=username):
         state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "live"
         click.echo(
             f"{t['id']}\t{t['username']}\t{t['name'] or ''}\t{state}\texpires {t['expires_at'] or 'never'}"
@@ -83,7 +90,7 @@ def list_tokens_command(username):
 @click.argument("token_id", type=int)
 def revoke_token_command(token_id):
     """Revoke a token at once."""
-    if auth.revoke_token(get_db().cursor(), token_id) is None:
+    if auth.revoke_token(get_db().cursor(), token_id=token_id, user_id=None) is None:
         raise click.ClickException(f"no live token {token_id}")
     click.echo(f"revoked token {token_id}")
 

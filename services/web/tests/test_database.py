@@ -5,11 +5,17 @@ import pytest
 from conftest import SCRIPTS, query
 from psycopg2.extras import RealDictCursor
 
-from project.database import Pool, PoolTimeout, crud, run_sql_file, transaction
-from project.database.computer import TABLE as COMPUTER
-from project.database.instrument import order_keys, page_instruments
-from project.database.listing import Query
-from project.database.site import TABLE as SITE
+from project import database
+from project.api.instrument import POSITION as INSTRUMENT_ORDER
+from project.api.site import FIELDS as SITE_FIELDS
+from project.database import Pool, PoolTimeout, run_sql_file, transaction
+from project.database.paging import Key, Page
+from project.database.queries import HERE, Query, load, parse
+
+SQL_FILES = sorted(HERE.glob("*.sql"))
+
+
+SITE = load("site")
 
 
 @pytest.fixture
@@ -19,92 +25,114 @@ def cur(pg_conn):
 
 
 def test_read_returns_a_dict_with_its_version_or_none(cur):
-    row = crud.read(cur, SITE, 3)
+    row = SITE.read(cur, id=3)
     assert len(row.pop("version")) == 32
     assert row == {
         "id": 3, "lab_id": None, "name": "Site 3", "contact": None, "address": None,
         "state_or_region": None, "country": None, "postcode_or_zip": None,
     }  # fmt: skip
-    assert crud.read(cur, SITE, 99) is None
+    assert SITE.read(cur, id=99) is None
 
 
 def test_every_write_changes_the_version(cur):
-    first = crud.read(cur, SITE, 3)["version"]
-    second = crud.patch(cur, SITE, 3, {"contact": "Ada"})["version"]
+    first = SITE.read(cur, id=3)["version"]
+    second = SITE.update(cur, id=3, changes={"contact": "Ada"}, versions=None)["version"]
     assert first != second
-    assert crud.patch(cur, SITE, 3, {"contact": "Bob"}, versions=[first]) is None
-    assert crud.patch(cur, SITE, 3, {}, versions=[first]) is None
-    assert crud.patch(cur, SITE, 3, {"contact": "Bob"}, versions=[first, second])["contact"] == "Bob"
-    assert crud.delete(cur, SITE, 3, versions=[second]) is None
+    assert SITE.update(cur, id=3, changes={"contact": "Bob"}, versions=[first]) is None
+    assert SITE.update(cur, id=3, changes={"contact": "Bob"}, versions=[first, second])["contact"] == "Bob"
+    assert SITE.delete(cur, id=3, versions=[second]) is None
+
+
+def test_update_changes_only_the_columns_given_and_can_set_null(cur):
+    row = SITE.update(cur, id=1, changes={"contact": None, "country": "US"}, versions=None)
+    assert (row["name"], row["contact"], row["country"], row["postcode_or_zip"]) == ("Site 1", None, "US", "48103")
 
 
 def by_id(limit, **options):
-    return Query(crud.order_keys(SITE, "id"), limit, **options)
+    return Page((Key("id"),), limit, **options)
 
 
 def test_page_counts_all_rows_and_returns_one_page(cur):
-    second = crud.read(cur, SITE, 2)
+    second = SITE.read(cur, id=2)
     del second["version"]
-    assert crud.page(cur, SITE, by_id(1, offset=1)) == {
-        "total": 3,
-        "rows": [second],
-        "more": True,
-        "last_keys": [2],
-    }
-    assert crud.page(cur, SITE, by_id(1, offset=5)) == {
-        "total": 3,
-        "rows": [],
-        "more": False,
-        "last_keys": None,
-    }
+    assert SITE.list(cur, by_id(1, offset=1)) == {"total": 3, "rows": [second], "more": True, "last_keys": [2]}
+    assert SITE.list(cur, by_id(1, offset=5)) == {"total": 3, "rows": [], "more": False, "last_keys": None}
 
 
 def test_a_keyset_page_starts_after_the_given_keys(cur):
-    page = crud.page(cur, SITE, by_id(5, after=(1,)))
+    page = SITE.list(cur, by_id(5, after=(1,)))
     assert [r["id"] for r in page["rows"]] == [2, 3]
     assert not page["more"]
 
 
 def test_page_of_a_missing_parent_is_none(cur):
-    assert crud.page(cur, COMPUTER, by_id(5, parent=("site", "site_id", 9))) is None
-    assert page_instruments(cur, Query(order_keys(), 5, parent=("site", "site_id", 9))) is None
-    assert page_instruments(cur, Query(order_keys(), 5, parent=("site", "site_id", 2)))["rows"] == []
+    assert load("computer").list(cur, by_id(5, parent=("site_id", 9, SITE.exists))) is None
+    instruments = load("instrument").list
+    position = tuple(Key(k) for k in INSTRUMENT_ORDER)
+    assert instruments(cur, Page(position, 5, parent=("site_id", 9, SITE.exists))) is None
+    assert instruments(cur, Page(position, 5, parent=("site_id", 2, SITE.exists)))["rows"] == []
 
 
 def test_upsert_reports_whether_it_created(cur):
-    row, created = crud.upsert(cur, SITE, 7, {"name": "Seven"})
-    assert created and row["name"] == "Seven"
-    row, created = crud.upsert(cur, SITE, 7, {"name": "Seven again"})
-    assert not created and row["name"] == "Seven again"
+    site = dict.fromkeys(SITE_FIELDS)
+    row = SITE.upsert(cur, id=7, **{**site, "name": "Seven"})
+    assert row["created"] and row["name"] == "Seven"
+    row = SITE.upsert(cur, id=7, **{**site, "name": "Seven again"})
+    assert not row["created"] and row["name"] == "Seven again"
+
+
+def new_site(cur, name):
+    return database.create(SITE.create, cur, **{**dict.fromkeys(SITE_FIELDS), "name": name})
 
 
 def test_plain_inserts_continue_after_explicit_ids(cur, pg_conn):
-    crud.upsert(cur, SITE, 50, {"name": "Fifty"})
-    assert crud.create(cur, SITE, {"name": "Next"})["id"] == 51
+    SITE.upsert(cur, id=50, **{**dict.fromkeys(SITE_FIELDS), "name": "Fifty"})
+    assert new_site(cur, "Next")["id"] == 51
     query(pg_conn, "INSERT INTO site (id, name) VALUES (60, 'by hand in psql')")
-    assert crud.create(cur, SITE, {"name": "After"})["id"] == 61
+    assert new_site(cur, "After")["id"] == 61
     query(pg_conn, "INSERT INTO site (name) VALUES ('plain psql insert')")
 
 
 def test_create_skips_ids_taken_behind_the_sequences_back(cur, pg_conn):
     query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1)")
-    assert crud.create(cur, SITE, {"name": "Four"})["id"] == 4
+    assert new_site(cur, "Four")["id"] == 4
 
 
 def test_create_gives_up_after_a_few_taken_ids(cur, pg_conn):
     query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1, false)")
-    with pytest.raises(crud.NoFreeId):
-        crud.create(cur, SITE, {"name": "Unlucky"})
+    with pytest.raises(database.NoFreeId):
+        new_site(cur, "Unlucky")
 
 
-def test_writes_ignore_columns_the_table_does_not_have(cur):
-    row = crud.create(cur, SITE, {"name": "Safe", "id; DROP TABLE site": 1})
-    assert crud.patch(cur, SITE, row["id"], {"nope": 1}) == row
+def test_update_ignores_keys_the_table_does_not_have(cur):
+    row = SITE.read(cur, id=1)
+    assert SITE.update(cur, id=1, changes={"nope": 1, "id; DROP TABLE site": 2}, versions=None) == row
 
 
-def test_patch_and_delete_of_a_missing_row_are_none(cur):
-    assert crud.patch(cur, SITE, 99, {"name": "x"}) is None
-    assert crud.delete(cur, SITE, 99) is None
+def test_update_and_delete_of_a_missing_row_are_none(cur):
+    assert SITE.update(cur, id=99, changes={"name": "x"}, versions=None) is None
+    assert SITE.delete(cur, id=99, versions=None) is None
+
+
+def test_a_generated_uuid_is_made_for_a_new_container_and_kept_by_a_replacement(cur):
+    container = load("container")
+    row = container.upsert(cur, id=8, uuid=None, description="new", freezer_id=1)
+    assert row["created"] and row["uuid"]
+    again = container.upsert(cur, id=8, uuid=None, description="again", freezer_id=1)
+    assert again["uuid"] == row["uuid"] and again["description"] == "again"
+
+
+def test_statements_are_named_and_described_in_their_files():
+    parsed = parse(
+        "-- The file's own comment.\n\n"
+        "-- name: read^\n-- One row,\n-- or none.\nSELECT 1 -- inline\n  AS one;\n\n"
+        "-- name: ping$\n-- A value.\nSELECT 1;\n"
+    )
+    assert parsed["read"] == Query("read", "^", "SELECT 1 -- inline\n  AS one", "One row, or none.")
+    assert parsed["ping"].kind == "$"
+    for path in SQL_FILES:
+        for statement in parse(path.read_text()).values():
+            assert statement.doc and statement.sql, (path.name, statement.name)
 
 
 def test_the_schema_and_example_data_scripts_can_run_again(pg_conn):
@@ -142,13 +170,12 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     )
     plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + page))
     assert "Merge Append" in plan and "Seq Scan" not in plan
-    plan = explain(pg_conn, page_instruments, Query(order_keys(), 100, after=("15000", "false", "0")))
+    position = tuple(Key(k) for k in INSTRUMENT_ORDER)
+    plan = explain(pg_conn, load("instrument").list, Page(position, 100, after=("15000", "false", "0")))
     assert "Merge Append" in plan
     assert "Index Cond: (site_id >= 15000)" in plan
-    by_name = Query(crud.order_keys(SITE, "name"), 100, after=("s5", "5"))
-    assert "Index Cond: (name >= 's5'::text)" in explain(
-        pg_conn, lambda cur, q: crud.page(cur, SITE, q), by_name
-    )
+    by_name = Page((Key("name"), Key("id")), 100, after=("s5", "5"))
+    assert "Index Cond: (name >= 's5'::text)" in explain(pg_conn, SITE.list, by_name)
 
 
 class Sent(Exception):

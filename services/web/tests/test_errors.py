@@ -207,12 +207,12 @@ def test_a_query_past_the_statement_timeout_is_a_503(app, client, pg_conn):
 
 
 def test_an_unexpected_error_is_a_500_problem_without_internals(app, client, monkeypatch):
-    from project.database import crud
+    from project.database.queries import load
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise ZeroDivisionError("secret internals")
 
-    monkeypatch.setattr(crud, "read", broken)
+    monkeypatch.setattr(load("site"), "read", broken)
     body = assert_problem(client.get("/site/1"), 500)
     assert "secret" not in body["detail"]
 

@@ -1,4 +1,4 @@
-"""The HTTP API: one blueprint per resource, plus errors and health probes."""
+"""The HTTP API: one blueprint per resource, plus errors, auth, health probes and the OpenAPI document."""
 
 from werkzeug.routing import IntegerConverter
 
@@ -22,8 +22,6 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
-RESOURCES = [lab.RESOURCE, site.RESOURCE, computer.RESOURCE, freezer.RESOURCE, container.RESOURCE]
-
 blueprints = [
     errors.bp,
     auth.bp,
@@ -31,6 +29,6 @@ blueprints = [
     *(resource.bp for resource in (lab, site, computer, freezer, container)),
     instrument.bp,
     history.bp,
-    openapi.blueprint(RESOURCES, instrument.LISTING, history.LISTING),
+    openapi.bp,
     openapi.docs,
 ]

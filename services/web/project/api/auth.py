@@ -13,11 +13,15 @@ import secrets
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.security import check_password_hash
 
-from ..database import auth as db_auth
+from ..database.queries import load
 from ..db import get_cursor
 from .errors import ApiError
 from .limits import auth_limit, client_address, limiter
+from .openapi import documented
+from .openapi_objects import ID, TOKEN, header, json_body, responses
 from .validation import body_schema, check, json_object, text
+
+db = load("auth")
 
 bp = Blueprint("auth", __name__)
 
@@ -76,7 +80,7 @@ def authenticate():
     token = bearer_token()
     user = None
     if token is not None:
-        user = db_auth.find_token_user(get_cursor(), digest(token))
+        user = db.find_token_user(get_cursor(), token_hash=digest(token))
         if user is None:
             raise unauthorized("the token is not valid: unknown, expired or revoked", "invalid_token")
         g.user = user
@@ -95,18 +99,66 @@ def authenticate():
         raise ApiError(403, "Forbidden", "a reader may not change the inventory", "forbidden")
 
 
+ISSUED = {
+    "type": "object",
+    "properties": {
+        "id": ID,
+        "token": {"type": "string", "description": "shown only in this answer"},
+        "username": {"type": "string"},
+        "role": {"type": "string", "enum": ["reader", "editor", "admin"]},
+        "name": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "expires_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+    "required": ["id", "token", "username", "role", "name", "created_at", "expires_at"],
+}
+REVOKED = {
+    "type": "object",
+    "properties": {
+        "id": ID,
+        "name": {"type": ["string", "null"]},
+        **{
+            k: {"type": ["string", "null"], "format": "date-time"}
+            for k in ("created_at", "expires_at", "revoked_at")
+        },
+    },
+    "required": ["id", "name", "created_at", "expires_at", "revoked_at"],
+}
+
+
 @bp.post("/auth/tokens")
 @limiter.limit(auth_limit, key_func=client_address)
+@documented(
+    {
+        "summary": "Issue an API token for a username and password",
+        "security": [{}],
+        "requestBody": json_body(TOKEN_REQUEST),
+        "responses": responses(
+            {
+                "201": {
+                    "description": "the new token",
+                    "headers": {"Location": header("Location")},
+                    "content": {"application/json": {"schema": ISSUED}},
+                }
+            },
+            *(400, 413, 415),
+        ),
+    }
+)
 def issue_token():
     """Issue a token for a username and password; the token is shown only in this answer."""
     body = check(TOKEN_REQUEST, json_object())
     cur = get_cursor()
-    user = db_auth.read_user(cur, body["username"])
+    user = db.read_user(cur, username=body["username"])
     if user is None or not check_password_hash(user["password_hash"], body["password"]):
         raise unauthorized("wrong username or password")
     token = new_token()
-    issued = db_auth.create_token(
-        cur, user["id"], digest(token), body.get("name"), body.get("expires_in_days")
+    issued = db.create_token(
+        cur,
+        user_id=user["id"],
+        token_hash=digest(token),
+        name=body.get("name"),
+        days=body.get("expires_in_days"),
     )
     response = jsonify({**issued, "token": token, "username": user["username"], "role": user["role"]})
     response.status_code = 201
@@ -116,13 +168,28 @@ def issue_token():
 
 
 @bp.delete("/auth/tokens/<id:token_id>")
+@documented(
+    {
+        "summary": "Revoke one of your tokens (an admin: anyone's)",
+        "security": TOKEN,
+        "responses": responses(
+            {
+                "200": {
+                    "description": "the revoked token",
+                    "content": {"application/json": {"schema": REVOKED}},
+                }
+            },
+            404,
+        ),
+    }
+)
 def revoke_token(token_id):
     """Revoke one of your tokens (an admin: anyone's)."""
     user = g.get("user")
     if user is None:
         raise unauthorized("revoking a token needs a token")
     owner = None if user["role"] == "admin" else user["id"]
-    revoked = db_auth.revoke_token(get_cursor(), token_id, owner)
+    revoked = db.revoke_token(get_cursor(), token_id=token_id, user_id=owner)
     if revoked is None:
         raise ApiError(404, "Not Found", f"you have no live token {token_id}", "not-found")
     return jsonify(revoked)

@@ -1,7 +1,7 @@
-"""/computer routes: computers at a site, each MAC address at most once."""
+"""/computer routes: computers at a site, each MAC address at most once; served by database/computer.sql."""
 
-from ..database.computer import TABLE
-from .resource import Resource, resource_blueprint
+from ..database.queries import load
+from .rows import table_blueprint
 from .validation import reference, text
 
 MAC = (
@@ -12,9 +12,11 @@ MAC = (
 
 FIELDS = {
     "name": text(200, required=True),
-    "mac": text(17, pattern=MAC, error="must be a MAC address such as 08:00:2b:01:02:03"),
+    "mac": {
+        **text(17, pattern=MAC, error="must be a MAC address such as 08:00:2b:01:02:03"),
+        "x-canonical": "mac",
+    },
     "site_id": reference(),
 }
 
-RESOURCE = Resource(TABLE, FIELDS, required=["name", "site_id"])
-bp = resource_blueprint(RESOURCE)
+bp = table_blueprint("computer", FIELDS, load("computer"), parents={"site_id": "site"})

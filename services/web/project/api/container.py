@@ -1,7 +1,7 @@
-"""/container routes: sample containers in a freezer; the UUID is generated if omitted."""
+"""/container routes: sample containers in a freezer, served by database/container.sql."""
 
-from ..database.container import TABLE
-from .resource import Resource, resource_blueprint
+from ..database.queries import load
+from .rows import table_blueprint
 from .validation import reference, text
 
 UUID = "^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$"
@@ -11,10 +11,11 @@ FIELDS = {
         "type": "string",
         "pattern": UUID,
         "x-error": "must be a UUID such as 0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01",
+        "x-canonical": "uuid",
+        "x-generated": True,  # the database makes one when omitted
     },
     "description": text(2000),
     "freezer_id": reference(),
 }
 
-RESOURCE = Resource(TABLE, FIELDS, required=["freezer_id"])
-bp = resource_blueprint(RESOURCE)
+bp = table_blueprint("container", FIELDS, load("container"), parents={"freezer_id": "freezer"})

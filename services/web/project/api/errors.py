@@ -5,20 +5,18 @@ transaction), so every answer here is safe for the client to act on.
 """
 
 import logging
-import re
 
 import psycopg2
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify, request
 from psycopg2 import errors as pg
 from werkzeug.exceptions import HTTPException
 
-from ..database.crud import NoFreeId
+from ..database import NoFreeId
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
 PROBLEM = "urn:lab-inventory:problem:"
-KEY_DETAIL = re.compile(r"Key \((?P<columns>.*?)\)=\((?P<values>.*)\) (?P<rest>.*)")
 
 
 class ApiError(Exception):
@@ -69,60 +67,69 @@ def unavailable(detail):
     return problem(503, "Service Unavailable", detail, "unavailable", {"Retry-After": "1"})
 
 
-# Database refusals with one answer each: (class, status, title, kind, detail; None: PostgreSQL's).
-REFUSALS = (
-    (pg.InsufficientPrivilege, 403, "Forbidden", "forbidden", None),
-    (
-        pg.SequenceGeneratorLimitExceeded,
-        409,
-        "Conflict",
-        "ids-exhausted",
-        "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>",
-    ),
-    (psycopg2.DataError, 400, "Bad Request", "invalid-value", None),
+# What each constraint a client can break means: by name, never by PostgreSQL's message text.
+UNIQUE = {"lab_name_key": "name", "computer_mac_key": "mac", "container_uuid_key": "uuid"}
+FOREIGN_KEYS = {  # constraint -> (the referencing field, the table it refers to)
+    "site_lab_id_fkey": ("lab_id", "lab"),
+    "computer_site_id_fkey": ("site_id", "site"),
+    "freezer_site_id_fkey": ("site_id", "site"),
+    "container_freezer_id_fkey": ("freezer_id", "freezer"),
+}
+IDS_EXHAUSTED = (
+    "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>"
 )
+
+
+@bp.app_errorhandler(psycopg2.OperationalError)
+@bp.app_errorhandler(psycopg2.InterfaceError)
+def database_unavailable(e):
+    """Answer 503 when the database cannot be reached or gave up on a statement."""
+    log.warning("database unavailable: %s", e)
+    return unavailable("the database is unavailable; try again shortly")
 
 
 @bp.app_errorhandler(psycopg2.Error)
 def database_error(e):
-    """Answer a database error: conflicts 409, bad references 422, refusals 4xx, outages 503."""
-    match = KEY_DETAIL.match(e.diag.message_detail or "")
-    if match and isinstance(e, (pg.UniqueViolation, pg.ForeignKeyViolation, pg.RestrictViolation)):
-        return key_problem(e, match)
-    if isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)):
-        log.warning("database unavailable: %s", e)
-        return unavailable("the database is unavailable; try again shortly")
-    for cls, status, title, kind, detail in REFUSALS:
-        if isinstance(e, cls):
-            return problem(status, title, detail or e.diag.message_primary or str(e), kind)
+    """Answer a database error by its SQLSTATE and constraint: 409, 422, 403 or 400."""
+    constraint = e.diag.constraint_name
+    if isinstance(e, pg.UniqueViolation):
+        return duplicate(e.diag.table_name, UNIQUE.get(constraint))
+    if isinstance(e, (pg.ForeignKeyViolation, pg.RestrictViolation)) and constraint in FOREIGN_KEYS:
+        return reference_problem(e.diag.table_name, *FOREIGN_KEYS[constraint])
+    if isinstance(e, pg.InsufficientPrivilege):  # raised by the permission trigger, in our words
+        return problem(403, "Forbidden", e.diag.message_primary, "forbidden")
+    if isinstance(e, pg.SequenceGeneratorLimitExceeded):
+        return problem(409, "Conflict", IDS_EXHAUSTED, "ids-exhausted")
+    if isinstance(e, psycopg2.DataError):
+        return problem(400, "Bad Request", "a value is not valid for its field", "invalid-value")
     return internal_error(e)
 
 
-def key_problem(e, match):
-    """Answer a key violation: a duplicate (409), a row with children (409), a missing parent (422)."""
-    columns, values = match["columns"], match["values"]
-    if isinstance(e, pg.UniqueViolation):
-        return problem(
-            409,
-            "Conflict",
-            f"a {e.diag.table_name} with {columns} {values} already exists",
-            "unique-violation",
-            errors={column: "already taken" for column in columns.split(", ")},
-        )
-    parent = re.match(r'update or delete on table "(\w+)"', e.diag.message_primary or "")
-    if parent:
-        return problem(
-            409,
-            "Conflict",
-            f"{parent[1]} {values} still has {e.diag.table_name}s; delete or move them first",
-            "has-children",
-        )
+def reference_problem(table, field, parent):
+    """Answer a broken reference: a deleted row still has children (409), or a parent is missing (422)."""
+    if request.method == "DELETE":  # the row deleted is still referenced
+        row_id = request.view_args["row_id"]
+        detail = f"{parent} {row_id} still has {table}s; delete or move them first"
+        return problem(409, "Conflict", detail, "has-children")
+    detail = f"{field} {sent(field)} does not exist"
+    return problem(422, "Unprocessable Content", detail, "missing-parent", errors={field: "does not exist"})
+
+
+def sent(field):
+    """Return the value the request's checked body gave `field` (as stored; see rows.checked_body)."""
+    return g.get("body", {}).get(field)
+
+
+def duplicate(table, field):
+    """Answer a unique violation: 409 naming the field and the value taken."""
+    if field is None:
+        return problem(409, "Conflict", f"the {table} conflicts with an existing one", "unique-violation")
     return problem(
-        422,
-        "Unprocessable Content",
-        f"{columns} {values} does not exist",
-        "missing-parent",
-        errors={columns: "does not exist"},
+        409,
+        "Conflict",
+        f"a {table} with {field} {sent(field)} already exists",
+        "unique-violation",
+        errors={field: "already taken"},
     )
 
 

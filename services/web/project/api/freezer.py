@@ -1,10 +1,9 @@
-"""/freezer routes: freezers at a site."""
+"""/freezer routes: freezers at a site, served by database/freezer.sql."""
 
-from ..database.freezer import TABLE
-from .resource import Resource, resource_blueprint
+from ..database.queries import load
+from .rows import table_blueprint
 from .validation import reference, text
 
 FIELDS = {"name": text(200, required=True), "site_id": reference()}
 
-RESOURCE = Resource(TABLE, FIELDS, required=["name", "site_id"])
-bp = resource_blueprint(RESOURCE)
+bp = table_blueprint("freezer", FIELDS, load("freezer"), parents={"site_id": "site"})

@@ -2,20 +2,30 @@
 
 from flask import Blueprint
 
-from ..database.health import ping
+from ..database.queries import load
 from ..db import get_cursor
+from .openapi import documented
+from .openapi_objects import responses
 
 bp = Blueprint("health", __name__)
+STATUS = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
+
+
+def status(description):
+    """Return the 200 response of a probe."""
+    return {"200": {"description": description, "content": {"application/json": {"schema": STATUS}}}}
 
 
 @bp.get("/healthz")
+@documented({"summary": "The process answers", "responses": status("alive")})
 def healthz():
     """Answer 200 while the process serves requests."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+@documented({"summary": "The database answers", "responses": responses(status("ready"))})
 def readyz():
     """Answer 200 when the database answers a query; 503 (problem+json) when not."""
-    ping(get_cursor())
+    load("health").ping(get_cursor())
     return {"status": "ok", "database": "ok"}

@@ -4,8 +4,10 @@ from dataclasses import replace
 
 from flask import Blueprint
 
-from ..database.history import COLUMNS, NEWEST_FIRST, page_history
+from ..database.paging import Key
+from ..database.queries import load
 from .listing import Listing, list_response
+from .openapi import documented, list_operation
 from .validation import MAX_ID
 
 TABLES = ("lab", "site", "computer", "freezer", "container")
@@ -26,8 +28,8 @@ FIELDS = {
 }
 
 LISTING = Listing(
-    columns=COLUMNS,
-    fields=FIELDS,
+    load("history").list,
+    FIELDS,
     filters={
         "table": {"type": "string", "enum": list(TABLES)},
         "row_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
@@ -39,50 +41,42 @@ LISTING = Listing(
             "x-error": "must be an ISO 8601 time such as 2026-11-22T10:00:00Z",
         },
     },
-    orders={"-id": NEWEST_FIRST},
+    orders={"-id": (Key("id", descending=True),)},
     default_order="-id",
-    search=(),
-    searched=(),
     columns_of={"table": "table_name", "since": "changed_at"},
     minimums=frozenset({"since"}),
 )
 
 
-def history_of_row(listing):
-    """Return the listing of one row's history: the table and row come from the path."""
-    return replace(
-        listing, filters={k: v for k, v in listing.filters.items() if k not in ("table", "row_id")}
-    )
-
-
-ROW_LISTING = history_of_row(LISTING)
+ROW_LISTING = replace(  # one row's history: the table and row come from the path
+    LISTING, filters={k: v for k, v in LISTING.filters.items() if k not in ("table", "row_id")}
+)
 
 bp = Blueprint("history", __name__)
 
 
-def fetch(cur, query):
-    """Return one page of history."""
-    return page_history(cur, query)
-
-
 @bp.get("/history/<offset>/<limit>")
 @bp.get("/history")
+@documented(list_operation(LISTING, "A page of changes, newest first", "Change"))
 def all_history(offset=None, limit=None):
     """Return a page of every change, newest first; ?table= and ?since= narrow it."""
-    return list_response(LISTING, fetch, offset, limit)
+    return list_response(LISTING, offset, limit)
 
 
-def add_row_history_routes(table):
-    """Add GET /<table>/<id>/history[/<offset>/<limit>]: one row's changes, also after its deletion."""
+def add_row_history_routes(resource_bp, table):
+    """Add GET /<table>/<id>/history[/<offset>/<limit>] to a resource's blueprint: one row's changes.
 
+    A row's history is there after its deletion too.
+    """
+
+    @documented(
+        list_operation(
+            ROW_LISTING, f"A page of one {table}'s changes, newest first, also once deleted", "Change"
+        )
+    )
     def row_history(row_id, offset=None, limit=None):
         """Return a page of one row's changes, newest first."""
-        return list_response(ROW_LISTING, fetch, offset, limit, fixed={"table_name": table, "row_id": row_id})
+        return list_response(ROW_LISTING, offset, limit, fixed={"table_name": table, "row_id": row_id})
 
-    endpoint = f"{table}_history"
-    bp.add_url_rule(f"/{table}/<id:row_id>/history/<offset>/<limit>", endpoint, row_history)
-    bp.add_url_rule(f"/{table}/<id:row_id>/history", endpoint, row_history)
-
-
-for name in TABLES:
-    add_row_history_routes(name)
+    resource_bp.add_url_rule(f"/{table}/<id:row_id>/history/<offset>/<limit>", "history", row_history)
+    resource_bp.add_url_rule(f"/{table}/<id:row_id>/history", "history", row_history)

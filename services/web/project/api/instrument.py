@@ -1,9 +1,10 @@
-"""/instruments routes: every computer and freezer with its site, from the SQL view."""
+"""/instruments routes: every computer and freezer with its site, from the view (database/instrument.sql)."""
 
 from flask import Blueprint
 
-from ..database.instrument import COLUMNS, SEARCH, order_keys, page_instruments
-from .listing import Listing, filter_schema, list_response
+from ..database.queries import load
+from .listing import Listing, filter_schema, list_response, orders
+from .openapi import documented, list_operation
 from .validation import reference, text
 
 FIELDS = {
@@ -13,49 +14,32 @@ FIELDS = {
     "freezer_id": reference(required=False),
     "name": text(200, required=True),
 }
+POSITION = ("site_id", "is_freezer", "instrument_id")  # the view's total order: by site, computers first
 
 LISTING = Listing(
-    columns=COLUMNS,
-    fields=FIELDS,
+    load("instrument").list,
+    FIELDS,
     filters={name: filter_schema(schema) for name, schema in FIELDS.items()},
-    orders={
-        "site_id": order_keys(),
-        "-site_id": order_keys(descending=True),
-        "name": order_keys("name"),
-        "-name": order_keys("name", descending=True),
-        "site_name": order_keys("site_name"),
-        "-site_name": order_keys("site_name", descending=True),
-    },
+    orders=orders({k: FIELDS[k] for k in ("site_id", "name", "site_name")}, POSITION),
     default_order="site_id",
-    search=SEARCH,
-    searched=("name", "site_name"),
+    search=("name", "site_name"),
 )
 
 bp = Blueprint("instrument", __name__)
 
 
-def fetch(cur, query):
-    """Return one page of instruments."""
-    return page_instruments(cur, query)
-
-
 @bp.get("/instruments/<offset>/<limit>")
 @bp.get("/instruments/")
 @bp.get("/instruments")  # registered first: the one Link headers use
+@documented(list_operation(LISTING, "A page of instruments", "Instrument"))
 def list_instruments(offset=None, limit=None):
     """Return a page of all instruments, by site, computers before freezers."""
-    return list_response(LISTING, fetch, offset, limit)
+    return list_response(LISTING, offset, limit)
 
 
 @bp.get("/site/<id:parent_id>/instruments/<offset>/<limit>")
 @bp.get("/site/<id:parent_id>/instruments")
+@documented(list_operation(LISTING, "A page of one site's instruments", "Instrument"))
 def site_instruments(parent_id, offset=None, limit=None):
     """Return a page of one site's instruments."""
-    return list_response(
-        LISTING,
-        fetch,
-        offset,
-        limit,
-        parent=("site", "site_id", parent_id),
-        missing=f"site {parent_id} does not exist",
-    )
+    return list_response(LISTING, offset, limit, parent=("site", load("site").exists, "site_id", parent_id))

@@ -1,8 +1,9 @@
-"""/lab routes: labs group sites."""
+"""/lab routes: labs group sites; served by database/lab.sql."""
 
-from ..database.lab import TABLE
-from .resource import Resource, resource_blueprint
+from ..database.queries import load
+from .rows import table_blueprint
 from .validation import text
 
-RESOURCE = Resource(TABLE, {"name": text(200, required=True)}, required=["name"])
-bp = resource_blueprint(RESOURCE)
+FIELDS = {"name": text(200, required=True)}
+
+bp = table_blueprint("lab", FIELDS, load("lab"))

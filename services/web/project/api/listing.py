@@ -20,7 +20,7 @@ from datetime import datetime
 
 from flask import Response, abort, current_app, jsonify, request, url_for
 
-from ..database.listing import Query
+from ..database.paging import Key, Page
 from ..db import get_cursor
 from .errors import ApiError
 from .validation import NO_NUL, body_schema, check, json_types
@@ -33,17 +33,37 @@ FORMATS = {"json": "application/json", "csv": "text/csv"}
 
 @dataclass(frozen=True)
 class Listing:
-    """What a list offers: its columns, filters, orders and search."""
+    """What a list offers: the list statement, its columns, filters, orders and search."""
 
-    columns: tuple
-    fields: dict  # column -> JSON Schema of its value (as in request bodies)
+    rows: object  # the list statement (a `#` query)
+    fields: dict  # column -> JSON Schema of its value (as in request bodies): what a page answers
     filters: dict  # parameter -> JSON Schema of its value
-    orders: dict  # order name ("name", "-name", ...) -> tuple of database Keys
+    orders: dict  # order name ("name", "-name", ...) -> tuple of paging.Keys
     default_order: str
-    search: tuple  # SQL expressions that q matches
-    searched: tuple  # what q matches, by name, for the docs
+    search: tuple = ()  # the columns q matches
     columns_of: dict = field(default_factory=dict)  # filter parameter -> column, where they differ
     minimums: frozenset = frozenset()  # filter parameters meaning "column >= value"
+
+    @property
+    def columns(self):
+        """The columns a page answers."""
+        return tuple(self.fields)
+
+
+def orders(fields, position):
+    """Return the order by each field, and its reverse ("-name"), all keys one way.
+
+    `position` is the list's own total order, a tuple of column names (its
+    first names an order itself); every other order is by its field, then by position.
+    """
+    result = {}
+    for column in fields:
+        keys = position if column == position[0] else (column, *position)
+        for descending in (False, True):
+            result[("-" if descending else "") + column] = tuple(
+                Key(k, descending, k in fields and "null" in json_types(fields[k])) for k in keys
+            )
+    return result
 
 
 def filter_schema(field):
@@ -116,7 +136,7 @@ def decode_cursor(raw, order, key_count):
 
 
 def parse_query(listing, offset, limit, parent, fixed):
-    """Return (order name, database Query) for the request; 400 naming any bad parameter."""
+    """Return (order name, paging.Page) for the request; 400 naming any bad parameter."""
     args = request.args
     known = {*RESERVED, *listing.filters} - (set() if listing.search else {"q"})
     unknown = [name for name in args if name not in known]
@@ -133,7 +153,7 @@ def parse_query(listing, offset, limit, parent, fixed):
     keys = listing.orders[order]
     values = filter_values(listing, args)
     columns = {name: listing.columns_of.get(name, name) for name in values}
-    query = Query(
+    query = Page(
         keys,
         0,
         filters={**{columns[n]: v for n, v in values.items() if n not in listing.minimums}, **(fixed or {})},
@@ -171,21 +191,27 @@ def wanted_format():
     return "csv" if best == "text/csv" else "json"
 
 
-def list_response(listing, fetch, offset=None, limit=None, *, parent=None, missing=None, fixed=None):
-    """Answer one page: parse the URL, run `fetch(cursor, query)`, format what it returns.
+def list_response(listing, offset=None, limit=None, *, parent=None, fixed=None):
+    """Answer one page: parse the URL, run the list statement, format what it returns.
 
-    `fixed` adds equality filters (column -> value) that the URL's path sets.
-    A page of None means the parent does not exist: 404 with `missing`.
+    `parent` is (parent name, its `exists` query, the foreign-key column, the
+    parent's id): a missing parent is a 404. `fixed` adds equality filters
+    (column -> value) that the URL's path sets.
     """
-    order, query = parse_query(listing, offset, limit, parent, fixed)
+    parent_check = None
+    if parent:
+        name, exists, column, parent_id = parent
+        parent_check = (column, parent_id, exists)
+    order, query = parse_query(listing, offset, limit, parent_check, fixed)
     output = wanted_format()
-    page = fetch(get_cursor(), query)
+    page = listing.rows(get_cursor(), query)
     if page is None:
-        abort(404, missing)
+        abort(404, f"{name} {parent_id} does not exist")
+    rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]
     if output == "csv":
-        response = Response(to_csv(listing.columns, page["rows"]), mimetype="text/csv")
+        response = Response(to_csv(listing.columns, rows), mimetype="text/csv")
     else:
-        response = jsonify(page["rows"])
+        response = jsonify(rows)
     response.headers["X-Total-Count"] = str(page["total"])
     response.vary.add("Accept")
     keyset = "after" in request.args or "limit" in request.args

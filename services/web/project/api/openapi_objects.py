@@ -29,13 +29,13 @@ def output_schema(field):
     return {"type": types[0] if len(types) == 1 else types}
 
 
-def row_schema(columns, fields):
-    """Return the schema of an answered row with these columns."""
-    properties = {name: ID if name == "id" else output_schema(fields[name]) for name in columns}
+def row_schema(fields):
+    """Return the schema of an answered row with these fields."""
+    properties = {name: ID if name == "id" else output_schema(schema) for name, schema in fields.items()}
     return {
         "type": "object",
         "properties": properties,
-        "required": list(columns),
+        "required": list(fields),
         "additionalProperties": False,
     }
 

@@ -1,7 +1,7 @@
-"""/site routes: a lab's sites. A number sent as postcode_or_zip is stored as text."""
+"""/site routes: a lab's sites, served by database/site.sql; a number sent as postcode_or_zip is text."""
 
-from ..database.site import TABLE
-from .resource import Resource, resource_blueprint
+from ..database.queries import load
+from .rows import table_blueprint
 from .validation import reference, text
 
 FIELDS = {
@@ -14,5 +14,4 @@ FIELDS = {
     "postcode_or_zip": text(20, digits=True),
 }
 
-RESOURCE = Resource(TABLE, FIELDS, required=["name"])
-bp = resource_blueprint(RESOURCE)
+bp = table_blueprint("site", FIELDS, load("site"), parents={"lab_id": "lab"})

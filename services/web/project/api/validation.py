@@ -1,11 +1,16 @@
 """Request bodies: parsed as JSON objects and checked against JSON Schemas.
 
 The schemas are plain JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1),
-built from the per-resource field definitions; `x-error` gives a field's
-message for a failed `pattern`.
+built from the per-resource field definitions, the one place that says which
+fields a resource has and which are required: those that cannot be null,
+unless `x-generated` says the database fills them when omitted. `x-error`
+gives a field's message for a failed `pattern`; `x-canonical` names the form
+a value is stored in (as PostgreSQL would store it).
 """
 
 import json
+import re
+import uuid
 
 from flask import abort, request
 from jsonschema import Draft202012Validator
@@ -37,6 +42,16 @@ def reference(required=True):
     return {"type": "integer" if required else ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
 
 
+def required_fields(fields):
+    """Return the names of the fields a whole row must have: never null, not generated."""
+    return [name for name, schema in fields.items() if is_required(schema)]
+
+
+def is_required(schema):
+    """Tell whether a field must be sent: it cannot be null and the database does not generate it."""
+    return "null" not in json_types(schema) and not schema.get("x-generated")
+
+
 def body_schema(properties, required=()):
     """Schema of a whole request body: an object with only these properties."""
     return {
@@ -44,6 +59,20 @@ def body_schema(properties, required=()):
         "properties": properties,
         "required": list(required),
         "additionalProperties": False,
+    }
+
+
+def whole_row(fields, body):
+    """Return every field of a whole-row write, null where omitted (a generated one: its default)."""
+    return {name: body.get(name) for name in fields}
+
+
+def replacement(fields, body):
+    """Return every field of a whole-row write: those omitted are null, but generated ones are left out."""
+    return {
+        name: body.get(name)
+        for name, schema in fields.items()
+        if name in body or not schema.get("x-generated")
     }
 
 
@@ -71,7 +100,23 @@ def check(schema, body):
         errors.update(describe(error))
     if errors:
         raise validation_error(dict(sorted(errors.items())))
-    return {name: as_text_if_allowed(schema["properties"][name], value) for name, value in body.items()}
+    return {name: stored_form(schema["properties"][name], value) for name, value in body.items()}
+
+
+def stored_form(schema, value):
+    """Return `value` as the database stores it: numbers for text fields as text, canonical forms."""
+    value = as_text_if_allowed(schema, value)
+    canonical = CANONICAL.get(schema.get("x-canonical"))
+    return canonical(value) if canonical and isinstance(value, str) else value
+
+
+def canonical_mac(text):
+    """Return a MAC address as 08:00:2b:01:02:03."""
+    digits = re.sub(r"[^0-9a-f]", "", text.lower())
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+CANONICAL = {"mac": canonical_mac, "uuid": lambda text: str(uuid.UUID(text))}
 
 
 def as_text_if_allowed(schema, value):

@@ -1,7 +1,7 @@
 """PostgreSQL access without Flask: a connection pool, transactions, SQL files.
 
-Each module beside this one holds the queries of one resource as plain
-functions that take a cursor first and return dicts or lists of dicts.
+The statements of each resource are hand-written in `<resource>.sql` beside
+this module and called through queries.load: `load("site").read(cur, id=7)`.
 """
 
 import contextlib
@@ -11,10 +11,12 @@ import threading
 
 import psycopg2
 import psycopg2.extensions
-from psycopg2 import sql
-from psycopg2.extras import RealDictCursor
+from psycopg2.extras import Json, RealDictCursor
 
 IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
+CREATE_ATTEMPTS = 3
+
+psycopg2.extensions.register_adapter(dict, Json)  # a dict parameter is sent as JSON
 
 
 class PoolTimeout(psycopg2.OperationalError):
@@ -82,30 +84,28 @@ class Pool:
 
 
 class SettingsCursor(RealDictCursor):
-    """A cursor that runs each statement with `settings` set for the statement's transaction.
+    """A cursor that runs each statement after setting who acts, for the statement's transaction.
 
-    `settings` maps names to text, set as labinv.<name> with set_config(...,
-    true) in the same round trip: the triggers read who acts (labinv.actor,
-    labinv.role, labinv.user_id) from there.
+    `settings` holds actor, role and user_id (as text; absent ones are empty),
+    set as labinv.<name> with set_config(..., true) in the same round trip:
+    the history and permission triggers read them.
     """
 
+    PRELUDE = (
+        "SELECT set_config('labinv.actor', %(labinv_actor)s, true),"
+        " set_config('labinv.role', %(labinv_role)s, true),"
+        " set_config('labinv.user_id', %(labinv_user_id)s, true);\n"
+    )
     settings: dict = {}  # noqa: RUF012 (replaced per cursor, never mutated)
 
     def execute(self, query, vars=None):
         """Execute `query` (with named parameters) after the settings."""
         if not self.settings:
             return super().execute(query, vars)
-        prelude = sql.SQL("SELECT {}; ").format(
-            sql.SQL(", ").join(
-                sql.SQL("set_config({}, {}, true)").format(
-                    sql.Literal(f"labinv.{name}"), sql.Placeholder(f"labinv_{name}")
-                )
-                for name in self.settings
-            )
-        )
-        body = query if isinstance(query, sql.Composable) else sql.SQL(query)
-        values = {f"labinv_{name}": value for name, value in self.settings.items()}
-        return super().execute(prelude + body, {**values, **(vars or {})})
+        if not isinstance(query, str):  # a composed page statement
+            query = query.as_string(self)
+        values = {f"labinv_{name}": self.settings.get(name, "") for name in ("actor", "role", "user_id")}
+        return super().execute(self.PRELUDE + query, {**values, **(vars or {})})
 
 
 def is_usable(conn):
@@ -139,3 +139,20 @@ def run_sql_file(conn, path):
     """Execute the statements of one SQL file in one transaction."""
     with open(path, encoding="utf-8") as script, transaction(conn) as cur:
         cur.execute(script.read())
+
+
+class NoFreeId(Exception):
+    """Every id the sequence handed out during a create was already taken."""
+
+
+def create(statement, cur, **values):
+    """Run a `create` statement (INSERT ... ON CONFLICT (id) DO NOTHING) until it gets a free id.
+
+    An id the sequence hands out may already be taken by a concurrent
+    explicit-id upsert; the insert then skips that id and tries the next one.
+    """
+    for _ in range(CREATE_ATTEMPTS):
+        row = statement(cur, **values)
+        if row is not None:
+            return row
+    raise NoFreeId(f"no free id for a new row after {CREATE_ATTEMPTS} attempts")

@@ -1,0 +1,61 @@
+-- The statements behind /freezer/<id>, /freezers and /site/<id>/freezers.
+-- Every statement answering a row adds its version (the ETag): a hash of the whole row.
+
+-- name: read^
+-- Freezer %(id)s with its version, or none.
+SELECT id, name, site_id,
+       md5(freezer::text) AS version
+  FROM freezer
+ WHERE id = %(id)s;
+
+-- name: exists$
+-- Whether freezer %(id)s exists.
+SELECT EXISTS (SELECT FROM freezer WHERE id = %(id)s);
+
+-- name: list#
+-- Every freezer; paging.page filters, orders and cuts it.
+SELECT id, name, site_id
+  FROM freezer;
+
+-- name: create^
+-- A new freezer with the next free id; none if a concurrent write took that id (try again).
+INSERT INTO freezer (name, site_id)
+VALUES (%(name)s, %(site_id)s)
+ON CONFLICT (id) DO NOTHING
+RETURNING id, name, site_id,
+          md5(freezer::text) AS version;
+
+-- name: upsert^
+-- Freezer %(id)s created, or all its columns replaced; `created` tells which.
+INSERT INTO freezer (id, name, site_id)
+VALUES (%(id)s, %(name)s, %(site_id)s)
+ON CONFLICT (id) DO UPDATE
+   SET name = EXCLUDED.name, site_id = EXCLUDED.site_id
+RETURNING id, name, site_id,
+          md5(freezer::text) AS version, (xmax = 0) AS created;
+
+-- name: insert^
+-- Freezer %(id)s created, or none if it exists.
+INSERT INTO freezer (id, name, site_id)
+VALUES (%(id)s, %(name)s, %(site_id)s)
+ON CONFLICT (id) DO NOTHING
+RETURNING id, name, site_id,
+          md5(freezer::text) AS version;
+
+-- name: update^
+-- Freezer %(id)s with the columns in %(changes)s (a JSON object) changed, if its
+-- version is one of %(versions)s (NULL: any); none if there is no such freezer or version.
+UPDATE freezer
+   SET (name, site_id) =
+       (SELECT name, site_id FROM jsonb_populate_record(freezer, %(changes)s::jsonb))
+ WHERE id = %(id)s AND (%(versions)s::text[] IS NULL OR md5(freezer::text) = ANY (%(versions)s::text[]))
+RETURNING id, name, site_id,
+          md5(freezer::text) AS version;
+
+-- name: delete^
+-- Freezer %(id)s deleted, if its version is one of %(versions)s (NULL: any); none if
+-- not there.
+DELETE FROM freezer
+ WHERE id = %(id)s AND (%(versions)s::text[] IS NULL OR md5(freezer::text) = ANY (%(versions)s::text[]))
+RETURNING id, name, site_id,
+          md5(freezer::text) AS version;

@@ -1,0 +1,175 @@
+"""Pages of a list statement: filters, search, any total order, offset or keyset.
+
+The one place where SQL is composed: a list's ORDER BY, its filters and its
+search vary per request. The list itself is a hand-written statement (a `#`
+query of a .sql file); a page wraps it, with plain column names of its
+output, in one statement that also counts the filtered rows and checks the
+list's parent. Column names enter as identifiers, values as parameters.
+
+The order is a tuple of `Key`s ending in a unique one, so it is total; a
+keyset page starts after the key values of the previous page's last row
+("seek"), which an index on the keys turns into a range scan however deep
+the page. NULL sorts as the largest value, as in PostgreSQL's indexes.
+"""
+
+from dataclasses import dataclass, field
+
+from psycopg2 import sql
+
+
+@dataclass(frozen=True)
+class Key:
+    """One sort key: a column of the list, its direction, and whether it can be NULL."""
+
+    column: str
+    descending: bool = False
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a list: filters, a search, an order, and where to start."""
+
+    keys: tuple  # of Key, the last unique
+    limit: int
+    offset: int = 0
+    after: tuple | None = None  # key values of the row to start after
+    filters: dict = field(default_factory=dict)  # column -> value: only rows where column = value
+    minimums: dict = field(default_factory=dict)  # column -> value: only rows where column >= value
+    search: tuple = ()  # columns `q` is matched against, as text
+    q: str | None = None
+    parent: tuple | None = None  # (column, parent id, the parent's `exists` query)
+
+
+PAGE = """
+SELECT counted.total, {parent_found} AS parent_found, page.*
+  FROM (SELECT count(*) AS total FROM ({rows}) AS r WHERE {where}) AS counted
+  LEFT JOIN (SELECT true AS on_page, r.*
+               FROM ({rows}) AS r
+              WHERE {where} AND {seek}
+              ORDER BY {order}
+              LIMIT %(limit)s OFFSET %(offset)s) AS page ON true
+ ORDER BY {page_order}
+"""
+
+
+def page(cur, rows, request, params=None):
+    """Return {"total", "rows", "more", "last_keys"} for one page of `rows`, or None.
+
+    `rows` is a list statement, `params` its parameters. `total` counts every
+    row that passes the filters and search; `more` tells whether rows follow
+    the page, and `last_keys` are the key values of its last row, to start
+    the next page after. None means the parent in `request.parent` does not exist.
+    """
+    params = {**(params or {}), "limit": request.limit + 1, "offset": request.offset}
+    filters = dict(request.filters)
+    parent_found = sql.SQL("true")
+    if request.parent:
+        column, params["id"], exists = request.parent
+        filters[column] = params["id"]
+        parent_found = sql.SQL("({})").format(sql.SQL(exists.sql))
+    conditions = [compare(column, "=", value, params) for column, value in filters.items()]
+    conditions += [compare(column, ">=", value, params) for column, value in request.minimums.items()]
+    if request.q:
+        params["pattern"] = "%" + escape_like(request.q) + "%"
+        conditions.append(
+            sql.SQL("({})").format(
+                sql.SQL(" OR ").join(
+                    sql.SQL("{}::text ILIKE %(pattern)s").format(sql.Identifier(c)) for c in request.search
+                )
+            )
+        )
+    cur.execute(
+        sql.SQL(PAGE).format(
+            parent_found=parent_found,
+            rows=sql.SQL(rows),
+            where=sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true"),
+            seek=seek(request.keys, request.after, params) if request.after else sql.SQL("true"),
+            order=order_by(request.keys),
+            page_order=order_by(request.keys, "page"),
+        ),
+        params,
+    )
+    result = cur.fetchall()
+    total, parent_found = result[0]["total"], result[0]["parent_found"]
+    if not parent_found:
+        return None
+    on_page = [row for row in result if row["on_page"]]
+    found = on_page[: request.limit]
+    for row in found:
+        del row["total"], row["parent_found"], row["on_page"]
+    return {
+        "total": total,
+        "rows": found,
+        "more": len(on_page) > request.limit,
+        "last_keys": [found[-1][k.column] for k in request.keys] if found else None,
+    }
+
+
+def order_by(keys, relation=None):
+    """Compose the ORDER BY list of `keys` (their columns of `relation`, if given)."""
+    names = [(relation, k.column) if relation else (k.column,) for k in keys]
+    return sql.SQL(", ").join(
+        sql.SQL("{}{}").format(sql.Identifier(*name), sql.SQL(" DESC" if k.descending else ""))
+        for name, k in zip(names, keys, strict=True)
+    )
+
+
+def compare(column, operator, value, params):
+    """Return `column <operator> value`, the value a new named parameter in `params`."""
+    name = f"f{len(params)}"
+    params[name] = value
+    return sql.SQL("{} {} {}").format(sql.Identifier(column), sql.SQL(operator), sql.Placeholder(name))
+
+
+def escape_like(text):
+    """Escape LIKE's wildcards and its escape character in user input."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def seek(keys, values, params):
+    """Return the condition "the row comes after `values` in the order of `keys`".
+
+    Lexicographic: after on the first key, or equal on it and after on the
+    second, and so on. When the first key cannot be NULL, a plain bound on it
+    comes first, for the planner to start an index scan there.
+    """
+    for i, value in enumerate(values):
+        params[f"s{i}"] = value
+    alternatives = []
+    for i, key in enumerate(keys):
+        equal = [same(keys[j], j, values[j]) for j in range(i)]
+        beyond = after(key, i, values[i])
+        if beyond is not None:
+            alternatives.append(sql.SQL(" AND ").join([*equal, beyond]))
+    condition = sql.SQL("({})").format(
+        sql.SQL(" OR ").join(alternatives) if alternatives else sql.SQL("false")
+    )
+    first = keys[0]
+    if first.nullable or values[0] is None:
+        return condition
+    bound = sql.SQL("{} <= %(s0)s" if first.descending else "{} >= %(s0)s").format(
+        sql.Identifier(first.column)
+    )
+    return sql.SQL("{} AND {}").format(bound, condition)
+
+
+def same(key, i, value):
+    """Return "key equals the i-th seek value" (NULL equals NULL)."""
+    if value is None:
+        return sql.SQL("{} IS NULL").format(sql.Identifier(key.column))
+    return sql.SQL("{} = {}").format(sql.Identifier(key.column), sql.Placeholder(f"s{i}"))
+
+
+def after(key, i, value):
+    """Return "key comes after the i-th seek value", or None if nothing can."""
+    column, placeholder = sql.Identifier(key.column), sql.Placeholder(f"s{i}")
+    if key.descending:
+        if value is None:
+            return sql.SQL("{} IS NOT NULL").format(column)
+        return sql.SQL("{} < {}").format(column, placeholder)
+    if value is None:
+        return None
+    if key.nullable:
+        return sql.SQL("({0} > {1} OR {0} IS NULL)").format(column, placeholder)
+    return sql.SQL("{} > {}").format(column, placeholder)
