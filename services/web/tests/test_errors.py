@@ -1,5 +1,6 @@
 """Bad input and failures: always problem+json with the right status, nothing changed."""
 
+import psycopg2
 import pytest
 from conftest import query
 
@@ -306,3 +307,51 @@ def test_an_explicit_id_at_the_top_leaves_no_server_assigned_ids_and_says_so(cli
     body = assert_problem(client.post("/labs/", json={"name": "Next"}), 409)
     assert body["type"] == "urn:lab-inventory:problem:ids-exhausted"
     assert client.put("/lab/5", json={"name": "Chosen"}).status_code == 201
+
+
+def test_every_constraint_a_client_can_break_is_mapped_by_name(pg_conn):
+    from project.api.errors import FOREIGN_KEYS, UNIQUE
+
+    inventory = ("lab", "site", "computer", "freezer", "container")
+    found = query(
+        pg_conn,
+        """
+        SELECT c.conname, c.contype, a.attname, c.confrelid::regclass::text
+          FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         WHERE c.conrelid::regclass::text = ANY (%s) AND c.contype IN ('u', 'f')
+        """,
+        (list(inventory),),
+    )
+    assert {name: column for name, kind, column, _ in found if kind == "u"} == UNIQUE
+    assert {name: (column, parent) for name, kind, column, parent in found if kind == "f"} == FOREIGN_KEYS
+
+
+@pytest.fixture
+def german(database_url, pg_conn):
+    """Make PostgreSQL word its messages in German for new connections to the test database."""
+    dbname = query(pg_conn, "SELECT current_database()")[0][0]
+    try:
+        query(pg_conn, "SET lc_messages = 'de_DE.UTF-8'")
+    except psycopg2.errors.InvalidParameterValue:
+        pytest.skip("the de_DE.UTF-8 locale is missing (./scripts/bootstrap-test-tools makes it)")
+    with pytest.raises(psycopg2.errors.DivisionByZero) as caught:
+        query(pg_conn, "SELECT 1/0")
+    if "division by zero" in str(caught.value):
+        pytest.skip("this PostgreSQL build has no translated messages (the wheel's; Debian's has)")
+    query(pg_conn, f"ALTER DATABASE {dbname} SET lc_messages = 'de_DE.UTF-8'")
+    yield
+    query(pg_conn, f"ALTER DATABASE {dbname} RESET lc_messages")
+
+
+def test_errors_are_mapped_the_same_when_postgresql_speaks_german(german, client):
+    client.patch("/computer/1", json={"mac": "08:00:2b:01:02:03"})
+    body = assert_problem(client.patch("/computer/2", json={"mac": "08002b010203"}), 409)
+    assert body["detail"] == "a computer with mac 08:00:2b:01:02:03 already exists"
+    body = assert_problem(client.post("/computer/7", json={"name": "c", "site_id": 9}), 422)
+    assert (body["detail"], body["errors"]) == ("site_id 9 does not exist", {"site_id": "does not exist"})
+    body = assert_problem(client.delete("/site/1"), 409)
+    assert body["detail"] == "site 1 still has computers; delete or move them first"
+    assert assert_problem(client.delete("/lab/1"), 409)["type"].endswith("has-children")
+    assert assert_problem(client.post("/labs/", json={"name": "Ann Arbor Lab"}), 409)["errors"] == {
+        "name": "already taken"
+    }
