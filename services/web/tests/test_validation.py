@@ -51,7 +51,11 @@ def test_a_whole_row_write_nulls_omitted_fields_but_leaves_generated_ones_to_the
     [
         (computer.FIELDS["mac"], "08-00-2B-01-02-03", "08:00:2b:01:02:03"),
         (computer.FIELDS["mac"], "0800.2b01.0203", "08:00:2b:01:02:03"),
-        (container.FIELDS["uuid"], "0B6E1C4E6F1D4B8E9A512F7D3C8E5A01", "0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01"),
+        (
+            container.FIELDS["uuid"],
+            "0B6E1C4E6F1D4B8E9A512F7D3C8E5A01",
+            "0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01",
+        ),
         (site.FIELDS["postcode_or_zip"], 48104, "48104"),
         (site.FIELDS["name"], "As sent", "As sent"),
     ],
