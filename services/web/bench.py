@@ -20,10 +20,10 @@ from pathlib import Path
 
 import psycopg2
 
+from devtools.localdb import LocalPostgres
 from project.api.listing import encode_cursor
 from project.config import Config
 from project.database import run_sql_file
-from project.localdb import LocalPostgres
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "2"))

@@ -16,10 +16,10 @@ import psycopg2
 import pytest
 from werkzeug.serving import make_server
 
+from devtools.localdb import LocalPostgres
 from project import create_app
 from project.config import Config
 from project.database import run_sql_file
-from project.localdb import LocalPostgres
 
 SCRIPTS = Config.POSTGRES_SCRIPTS
 TABLES = "lab, site, computer, freezer, container, app_user, lab_member, api_token, history"

@@ -1,4 +1,4 @@
-"""docker-compose.yml (dev) and docker-compose.prod.yml: valid, and wired as the README says.
+"""docker-compose.yml (dev) and docker-compose.prod.yml: valid, and wired as docs/production.md says.
 
 `docker-compose config` validates without a Docker engine; the rest reads the YAML.
 """

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from devtools.localdb import LocalPostgres
 from project.config import REPO
-from project.localdb import LocalPostgres
 
 START_TIMEOUT = 120
 
@@ -141,7 +141,7 @@ def test_a_failed_start_reports_the_server_log(tmp_path):
 def test_the_first_start_fills_a_new_database_whole_or_not_at_all(pg_server):
     import psycopg2
 
-    from project import devserver
+    from devtools import devserver
 
     if pg_server is None:
         pytest.skip("TEST_DATABASE_URL is set: the tests create no other databases")

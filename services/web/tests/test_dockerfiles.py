@@ -1,4 +1,4 @@
-"""The Dockerfiles, parsed: known instructions, FROM first, files that exist, a non-root prod user.
+"""The Dockerfiles, parsed: known instructions, FROM first, files that exist, a lean non-root prod image.
 
 No Docker engine runs here, so this stands in for `docker build` (hadolint cannot be installed).
 """
@@ -18,6 +18,7 @@ CONTEXTS = {  # Dockerfile: its build context, as docker-compose*.yml build it
     NGINX / "Dockerfile": NGINX,
 }
 WEB_IMAGES = [WEB / "Dockerfile", WEB / "Dockerfile.prod"]
+DEVTOOLS = {path.name for path in (WEB / "devtools").glob("*.py")} - {"__init__.py"}
 KEYWORDS = {
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
     "LABEL", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
@@ -89,6 +90,25 @@ def test_the_production_image_runs_gunicorn_as_a_non_root_user():
     assert users and users[-1] not in {"root", "0"}
     assert dict(steps)["CMD"] == '["gunicorn", "--config", "gunicorn.conf.py"]'
     assert env(WEB / "Dockerfile.prod")["APP_ENV"] == "production"
+
+
+def test_the_production_image_copies_the_app_but_no_development_tools():
+    sources = [
+        REPO / source
+        for keyword, args in final_stage(WEB / "Dockerfile.prod")
+        if keyword == "COPY" and not args.startswith("--from=")
+        for source in args.split()[:-1]
+    ]
+    devtools = WEB / "devtools"
+    assert WEB / "project" in sources
+    assert [path for path in sources if devtools.is_relative_to(path) or path.is_relative_to(devtools)] == []
+    assert [path.name for path in (WEB / "project").rglob("*.py") if path.name in DEVTOOLS] == []
+    importers = [
+        path.relative_to(WEB)
+        for path in (WEB / "project").rglob("*.py")
+        if re.search(r"^\s*(from|import) devtools\b", path.read_text(), re.MULTILINE)
+    ]
+    assert importers == []  # the app must run without them
 
 
 def test_the_nginx_image_sets_every_variable_of_the_template():

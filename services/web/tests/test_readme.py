@@ -1,11 +1,11 @@
-"""Every curl and psql example in README.md, run verbatim; output as printed there.
+"""Every curl and psql example in README.md and docs/*.md, run verbatim; output as printed there.
 
-A README block marked ```console holds commands after `$ ` (with `\\`
-continuations) each followed by its output. The examples run in order on
-fresh example data: curl against the live app (via `requests`, for the curl
-options the README uses), psql against the test database with the wheel's
-psql. Date and Server headers are not compared, and `…` in a shown line
-stands for anything (a new token, a time).
+A block marked ```console holds commands after `$ ` (with `\\`
+continuations) each followed by its output. Each file's examples run in
+order, in a test of their own, on fresh example data: curl against the live
+app (via `requests`, for the curl options the examples use), psql against
+the test database with the wheel's psql. Date and Server headers are not
+compared, and `…` in a shown line stands for anything (a new token, a time).
 """
 
 import os
@@ -13,13 +13,16 @@ import re
 import shlex
 import subprocess
 
+import pytest
 import requests
 
+from devtools.localdb import default_bindir
 from project.config import REPO
-from project.localdb import default_bindir
 
 BASE = "http://localhost:5000"
 IGNORED_HEADERS = ("date:", "server:", "connection:")
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+WITH_EXAMPLES = [document for document in DOCUMENTS if "```console" in document.read_text()]
 
 
 def examples(text):
@@ -80,11 +83,11 @@ def comparable(output):
 
 
 def run(command, base, database_url):
-    """Run one README command; return its output."""
+    """Run one example's command; return its output."""
     program, *args = shlex.split(command)
     if program == "curl":
         return curl(base, args)
-    assert program == "./scripts/psql", f"README example with no runner: {command}"
+    assert program == "./scripts/psql", f"example with no runner: {command}"
     return psql(database_url, args)
 
 
@@ -96,10 +99,15 @@ def matches(actual, expected):
     )
 
 
-def test_every_readme_example_prints_what_the_readme_shows(live_url, database_url):
-    text = (REPO / "README.md").read_text()
-    found = list(examples(text))
-    assert len(found) >= 15
-    for command, expected in found:
+def test_the_documents_hold_enough_examples_and_every_console_block_one_at_least():
+    counts = {document: len(list(examples(document.read_text()))) for document in WITH_EXAMPLES}
+    assert sum(counts.values()) >= 15
+    assert REPO / "README.md" in counts
+    assert [document.name for document, count in counts.items() if count == 0] == []
+
+
+@pytest.mark.parametrize("document", WITH_EXAMPLES, ids=lambda path: str(path.relative_to(REPO)))
+def test_every_example_prints_what_its_document_shows(document, live_url, database_url):
+    for command, expected in examples(document.read_text()):
         actual = run(command, live_url, database_url)
         assert matches(comparable(actual), comparable(expected)), f"{command}\n{actual}"

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from project.localdb import die_with_parent
+from devtools.localdb import die_with_parent
 
 WEB = Path(__file__).resolve().parent.parent  # services/web
 NGINX_TEMPLATE = WEB.parent / "nginx" / "nginx.conf"

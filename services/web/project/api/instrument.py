@@ -42,4 +42,10 @@ def list_instruments(offset=None, limit=None):
 @documented(list_operation(LISTING, "A page of one site's instruments", "Instrument"))
 def site_instruments(parent_id, offset=None, limit=None):
     """Return a page of one site's instruments."""
-    return list_response(LISTING, offset, limit, parent=("site", load("site").exists, "site_id", parent_id))
+    return list_response(
+        LISTING,
+        offset,
+        limit,
+        parent=("site_id", parent_id, load("site").exists),
+        missing=f"site {parent_id} does not exist",
+    )

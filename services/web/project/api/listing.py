@@ -191,22 +191,18 @@ def wanted_format():
     return "csv" if best == "text/csv" else "json"
 
 
-def list_response(listing, offset=None, limit=None, *, parent=None, fixed=None):
+def list_response(listing, offset=None, limit=None, *, parent=None, missing=None, fixed=None):
     """Answer one page: parse the URL, run the list statement, format what it returns.
 
-    `parent` is (parent name, its `exists` query, the foreign-key column, the
-    parent's id): a missing parent is a 404. `fixed` adds equality filters
-    (column -> value) that the URL's path sets.
+    `parent` is (foreign-key column, parent id, the parent's `exists`
+    statement): a missing parent is a 404 saying `missing`. `fixed` adds
+    equality filters (column -> value) that the URL's path sets.
     """
-    parent_check = None
-    if parent:
-        name, exists, column, parent_id = parent
-        parent_check = (column, parent_id, exists)
-    order, query = parse_query(listing, offset, limit, parent_check, fixed)
+    order, query = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
     page = listing.rows(get_cursor(), query)
     if page is None:
-        abort(404, f"{name} {parent_id} does not exist")
+        abort(404, missing)
     rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]
     if output == "csv":
         response = Response(to_csv(listing.columns, rows), mimetype="text/csv")

@@ -208,7 +208,13 @@ def add_children_routes(bp, listing, name, column, parent):
     @documented(list_operation(listing, f"A page of one {parent}'s {plural}", name.capitalize()))
     def children(parent_id, offset=None, limit=None):
         """Return a page of one parent's rows."""
-        return list_response(listing, offset, limit, parent=(parent, exists, column, parent_id))
+        return list_response(
+            listing,
+            offset,
+            limit,
+            parent=(column, parent_id, exists),
+            missing=f"{parent} {parent_id} does not exist",
+        )
 
     path = f"/{parent}/<id:parent_id>/{plural}"
     bp.add_url_rule(path, f"{parent}_{plural}", children)

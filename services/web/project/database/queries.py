@@ -4,8 +4,8 @@ A file holds statements, each headed by `-- name: <name><suffix>` and a
 comment saying what it does. The suffix says what a call returns:
 
     ^  one row as a dict, or None        *  every row, as a list of dicts
-    $  the first value of the first row  !  nothing (the statement's row count)
-    #  a page of the statement's rows: filtered, searched, ordered and cut by paging.page
+    $  the first value of the first row  #  a page of the rows: filtered, searched,
+                                            ordered and cut by paging.page
 
 A statement is called with a cursor and its named parameters:
 `site.read(cur, id=7)` runs `SELECT ... FROM site WHERE id = %(id)s`.
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from . import paging
 
-HEADER = re.compile(r"^-- name: (?P<name>\w+)(?P<kind>[\^*$!#])\s*$", re.MULTILINE)
+HEADER = re.compile(r"^-- name: (?P<name>\w+)(?P<kind>[\^*$#])\s*$", re.MULTILINE)
 HERE = Path(__file__).parent
 
 
@@ -41,10 +41,8 @@ class Query:
             return cur.fetchone()
         if self.kind == "*":
             return cur.fetchall()
-        if self.kind == "$":
-            row = cur.fetchone()
-            return None if row is None else next(iter(row.values()))
-        return cur.rowcount
+        row = cur.fetchone()  # "$"
+        return None if row is None else next(iter(row.values()))
 
 
 def parse(text):

@@ -12,10 +12,10 @@ import sys
 
 import psycopg2
 
-from . import create_app
-from .config import REPO, Config, env_bool
-from .database import run_sql_file
-from .localdb import LocalPostgres
+from devtools.localdb import LocalPostgres
+from project import create_app
+from project.config import REPO, Config, env_bool
+from project.database import run_sql_file
 
 DBNAME = "labinv"
 
