@@ -130,6 +130,8 @@ REVOKED = {
 @limiter.limit(auth_limit, key_func=client_address)
 @documented(
     {
+        "operationId": "issueToken",
+        "tags": ["auth"],
         "summary": "Issue an API token for a username and password",
         "security": [{}],
         "requestBody": json_body(TOKEN_REQUEST),
@@ -170,6 +172,8 @@ def issue_token():
 @bp.delete("/auth/tokens/<id:token_id>")
 @documented(
     {
+        "operationId": "revokeToken",
+        "tags": ["auth"],
         "summary": "Revoke one of your tokens (an admin: anyone's)",
         "security": TOKEN,
         "responses": responses(

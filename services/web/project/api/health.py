@@ -17,14 +17,28 @@ def status(description):
 
 
 @bp.get("/healthz")
-@documented({"summary": "The process answers", "responses": status("alive")})
+@documented(
+    {
+        "operationId": "checkHealth",
+        "tags": ["health"],
+        "summary": "The process answers",
+        "responses": status("alive"),
+    }
+)
 def healthz():
     """Answer 200 while the process serves requests."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
-@documented({"summary": "The database answers", "responses": responses(status("ready"))})
+@documented(
+    {
+        "operationId": "checkReadiness",
+        "tags": ["health"],
+        "summary": "The database answers",
+        "responses": responses(status("ready")),
+    }
+)
 def readyz():
     """Answer 200 when the database answers a query; 503 (problem+json) when not."""
     load("health").ping(get_cursor())

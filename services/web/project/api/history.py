@@ -57,7 +57,7 @@ bp = Blueprint("history", __name__)
 
 @bp.get("/history/<offset>/<limit>")
 @bp.get("/history")
-@documented(list_operation(LISTING, "A page of changes, newest first", "Change"))
+@documented(list_operation(LISTING, "A page of changes, newest first", "Change", "listHistory", "history"))
 def all_history(offset=None, limit=None):
     """Return a page of every change, newest first; ?table= and ?since= narrow it."""
     return list_response(LISTING, offset, limit)
@@ -69,11 +69,9 @@ def add_row_history_routes(resource_bp, table):
     A row's history is there after its deletion too.
     """
 
-    @documented(
-        list_operation(
-            ROW_LISTING, f"A page of one {table}'s changes, newest first, also once deleted", "Change"
-        )
-    )
+    summary = f"A page of one {table}'s changes, newest first, also once deleted"
+
+    @documented(list_operation(ROW_LISTING, summary, "Change", f"get{table.capitalize()}History", "history"))
     def row_history(row_id, offset=None, limit=None):
         """Return a page of one row's changes, newest first."""
         return list_response(ROW_LISTING, offset, limit, fixed={"table_name": table, "row_id": row_id})

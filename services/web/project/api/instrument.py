@@ -31,7 +31,7 @@ bp = Blueprint("instrument", __name__)
 @bp.get("/instruments/<offset>/<limit>")
 @bp.get("/instruments/")
 @bp.get("/instruments")  # registered first: the one Link headers use
-@documented(list_operation(LISTING, "A page of instruments", "Instrument"))
+@documented(list_operation(LISTING, "A page of instruments", "Instrument", "listInstruments", "instruments"))
 def list_instruments(offset=None, limit=None):
     """Return a page of all instruments, by site, computers before freezers."""
     return list_response(LISTING, offset, limit)
@@ -39,7 +39,11 @@ def list_instruments(offset=None, limit=None):
 
 @bp.get("/site/<id:parent_id>/instruments/<offset>/<limit>")
 @bp.get("/site/<id:parent_id>/instruments")
-@documented(list_operation(LISTING, "A page of one site's instruments", "Instrument"))
+@documented(
+    list_operation(
+        LISTING, "A page of one site's instruments", "Instrument", "listSiteInstruments", "instruments"
+    )
+)
 def site_instruments(parent_id, offset=None, limit=None):
     """Return a page of one site's instruments."""
     return list_response(

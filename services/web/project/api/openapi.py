@@ -27,6 +27,7 @@ from .openapi_objects import (
     responses,
     row_response,
     row_schema,
+    schema_ref,
     writes,
 )
 from .validation import body_schema, required_fields
@@ -43,14 +44,17 @@ docs = get_swaggerui_blueprint(
 )
 
 
-def documented(operation):
-    """Attach an OpenAPI operation to a view: a dict, or a function of the route's rule returning one.
+def documented(operation, methods=None):
+    """Attach an OpenAPI operation to a view.
 
-    An operation's "x-schemas" are added to the document's component schemas.
+    `operation` is a dict, or a function of the route's rule that returns one,
+    or None for a rule that is an alias (served, but left out of the
+    document). With `methods`, only those are documented; the rule's other
+    methods are aliases. An operation's "x-schemas" become component schemas.
     """
 
     def attach(view):
-        view.openapi = operation
+        view.openapi = (operation, methods)
         return view
 
     return attach
@@ -58,19 +62,21 @@ def documented(operation):
 
 def document(app):
     """Return the whole OpenAPI document of `app`'s documented routes."""
-    paths, schemas = {}, {"Problem": PROBLEM_SCHEMA}
+    paths, schemas, parameters, tags = {}, {"Problem": PROBLEM_SCHEMA}, page_parameters(), {}
     for rule in app.url_map.iter_rules():
-        operation = getattr(app.view_functions[rule.endpoint], "openapi", None)
-        if operation is None:
+        operation, methods = getattr(app.view_functions[rule.endpoint], "openapi", (None, None))
+        operation = operation(rule) if callable(operation) else operation
+        if operation is None or rule.rule.endswith("/"):  # an alias; /sites/ is /sites
             continue
-        operation = dict(operation(rule) if callable(operation) else operation)
+        operation = dict(operation)
         schemas.update(operation.pop("x-schemas", {}))
-        operation["parameters"] = path_parameters(rule.rule) + operation.get("parameters", [])
-        if not operation["parameters"]:
-            del operation["parameters"]
-        path = PARAMETER.sub(r"{\g<name>}", rule.rule)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = operation
+        parameters.update(operation.pop("x-parameters", {}))
+        tags.update(dict.fromkeys(operation.get("tags", ())))
+        item = paths.setdefault(PARAMETER.sub(r"{\g<name>}", rule.rule), {})
+        if path_parameters(rule.rule):
+            item["parameters"] = path_parameters(rule.rule)
+        for method in sorted(rule.methods & (methods or rule.methods) - {"HEAD", "OPTIONS"}):
+            item[method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {
@@ -79,8 +85,13 @@ def document(app):
             "description": "Labs, sites, computers, freezers and containers over PostgreSQL."
             " Errors are RFC 9457 problem+json.",
         },
+        "tags": [{"name": tag} for tag in tags],
         "paths": paths,
-        "components": {"schemas": schemas, **COMPONENTS},
+        "components": {
+            "schemas": schemas,
+            **COMPONENTS,
+            "parameters": {**COMPONENTS["parameters"], **parameters},
+        },
     }
 
 
@@ -111,82 +122,99 @@ def limit_schema():
     return {"type": "integer", "minimum": 1, "maximum": current_app.config["MAX_PAGE_SIZE"]}
 
 
-def list_parameters(listing, keyset):
-    """Return the query parameters of a list; `keyset` adds limit and after."""
-    parameters = [
-        query_parameter(
-            "q",
-            {"type": "string", "maxLength": MAX_Q},
-            "case-insensitive substring of any of: " + ", ".join(listing.search),
-        ),
-        query_parameter(
-            "order",
-            {"type": "string", "enum": list(listing.orders)},
-            f"sort by a column, '-' for descending; default {listing.default_order}",
-        ),
-        query_parameter(
+def page_parameters():
+    """Return the query parameters every list shares, as components."""
+    return {
+        "Format": query_parameter(
             "format",
             {"type": "string", "enum": ["json", "csv"]},
             "json (default) or csv; or send Accept: text/csv",
         ),
-    ]
-    if not listing.search:
-        parameters.pop(0)
-    parameters += [
-        query_parameter(name, schema, f"only rows whose {name} equals this")
-        for name, schema in listing.filters.items()
-    ]
-    if keyset:
-        parameters += [
-            query_parameter("limit", limit_schema(), "page size; pages by keyset"),
-            query_parameter(
-                "after", {"type": "string", "minLength": 1}, "the cursor in the previous page's Link rel=next"
-            ),
-        ]
-    return parameters
+        "Limit": query_parameter("limit", limit_schema(), "page size; pages by keyset"),
+        "After": query_parameter(
+            "after", {"type": "string", "minLength": 1}, "the cursor in the previous page's Link rel=next"
+        ),
+    }
 
 
-def list_operation(listing, summary, schema):
-    """Return the operation of a list whose rows are component `schema`, for its keyset and offset forms."""
+def list_parameters(listing, schema):
+    """Return the query parameters of a list of `schema` rows, as components named <schema>.<name>."""
+    parameters = {
+        "order": query_parameter(
+            "order",
+            {"type": "string", "enum": list(listing.orders)},
+            f"sort by a column, '-' for descending; default {listing.default_order}",
+        )
+    }
+    if listing.search:
+        search = f"case-insensitive substring of any of: {', '.join(listing.search)}"
+        parameters["q"] = query_parameter("q", {"type": "string", "maxLength": MAX_Q}, search)
+    for name, filter_schema in listing.filters.items():
+        parameters[name] = query_parameter(name, filter_schema, f"only rows whose {name} equals this")
+    return {f"{schema}.{name}": parameter for name, parameter in parameters.items()}
 
-    def operation(rule):
-        offset_form = "offset" in rule.arguments
-        return {
-            "summary": summary + (" (offset form)" if offset_form else ""),
-            "security": ANYONE,
-            "parameters": list_parameters(listing, keyset=not offset_form),
-            "responses": {
-                "200": {
-                    "description": "a page of rows, ordered;"
-                    " X-Total-Count counts every row that passes the filters",
-                    "headers": {"X-Total-Count": header("X-Total-Count"), "Link": header("Link")},
-                    "content": {
-                        "application/json": {
-                            "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}
-                        },
-                        "text/csv": {"schema": {"type": "string"}},
-                    },
+
+def list_operation(listing, summary, schema, operation_id, tag):
+    """Return the operation of a list whose rows are component `schema`.
+
+    Documented once, at its keyset form; its offset form (.../{offset}/{limit}) is an alias.
+    """
+    operation = {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": summary,
+        "description": "Keyset pages: `limit`, then `after` from the Link header's rel=next. The same list"
+        " is served with a trailing slash, and in pages by offset at .../{offset}/{limit} (with"
+        " first/prev/next/last links).",
+        "security": ANYONE,
+        "parameters": [
+            {"$ref": f"#/components/parameters/{name}"}
+            for name in ("Format", "Limit", "After", *list_parameters(listing, schema))
+        ],
+        "responses": {
+            "200": {
+                "description": "a page of rows, ordered;"
+                " X-Total-Count counts every row that passes the filters",
+                "headers": {"X-Total-Count": header("X-Total-Count"), "Link": header("Link")},
+                "content": {
+                    "application/json": {"schema": {"type": "array", "items": schema_ref(schema)}},
+                    "text/csv": {"schema": {"type": "string"}},
                 },
-                **responses({}, 400, 404),
             },
-            "x-schemas": {schema: row_schema(listing.fields)},
-        }
-
-    return operation
+            **responses({}, 400, 404),
+        },
+        "x-schemas": {schema: row_schema(listing.fields)},
+        "x-parameters": list_parameters(listing, schema),
+    }
+    return lambda rule: None if "offset" in rule.arguments else operation
 
 
 def row_operations(name, fields):
-    """Return the operations on table resource `name`'s rows: get, put (and post), patch, delete, create."""
-    ref = f"#/components/schemas/{name.capitalize()}"
+    """Return the operations on table resource `name`'s rows: get, put, patch, delete and create.
+
+    Their bodies are component schemas: <Name>New (create), <Name>Upsert
+    (put) and <Name>Patch; POST /<name>/{row_id} is an alias of put.
+    """
+    Name, tag = name.capitalize(), name + "s"
     body_ids = {"id": SAME_ID, f"{name}_id": SAME_ID}
-    whole = body_schema({**fields, **body_ids}, required_fields(fields))
+    bodies = {
+        f"{Name}New": body_schema(fields, required_fields(fields)),
+        f"{Name}Upsert": body_schema({**fields, **body_ids}, required_fields(fields)),
+        f"{Name}Patch": body_schema({**fields, **body_ids}),
+    }
+    ref = f"#/components/schemas/{Name}"
     row = row_response(ref, f"the {name}")
+
+    def operation(verb, summary, **rest):
+        return {"operationId": f"{verb}{Name}", "tags": [tag], "summary": summary, **rest}
+
     return {
-        "get": {
-            "summary": f"One {name}",
-            "security": ANYONE,
-            "parameters": [{"$ref": "#/components/parameters/If-None-Match"}],
-            "responses": responses(
+        "get": operation(
+            "get",
+            f"One {name}",
+            security=ANYONE,
+            parameters=[{"$ref": "#/components/parameters/If-None-Match"}],
+            responses=responses(
                 {
                     "200": row,
                     "304": {
@@ -196,46 +224,53 @@ def row_operations(name, fields):
                 },
                 404,
             ),
-        },
+        ),
         "put": writes(
-            {
-                "summary": f"Create the {name} with this id, or replace all its fields",
-                "description": "With If-Match, only replace the version named (412 otherwise).",
-                "parameters": [IF_MATCH],
-                "requestBody": json_body(whole),
-                "responses": responses(
+            operation(
+                "upsert",
+                f"Create the {name} with this id, or replace all its fields",
+                description="With If-Match, only replace the version named (412 otherwise); with"
+                " If-None-Match: *, only create (412 if it exists). POST does the same.",
+                parameters=[IF_MATCH, {"$ref": "#/components/parameters/If-None-Match"}],
+                requestBody=json_body(schema_ref(f"{Name}Upsert")),
+                responses=responses(
                     {
                         "200": row_response(ref, f"the replaced {name}"),
                         "201": row_response(ref, f"the created {name}", ("ETag", "Location")),
                     },
                     *(400, 404, 409, 412, 413, 415, 422),
                 ),
-            }
+                **{"x-schemas": bodies},
+            )
         ),
         "patch": writes(
-            {
-                "summary": f"Change some fields of a {name}",
-                "parameters": [IF_MATCH],
-                "requestBody": json_body(body_schema({**fields, **body_ids})),
-                "responses": responses({"200": row}, 400, 404, 409, 412, 413, 415, 422),
-            }
+            operation(
+                "patch",
+                f"Change some fields of a {name}",
+                parameters=[IF_MATCH],
+                requestBody=json_body(schema_ref(f"{Name}Patch")),
+                responses=responses({"200": row}, 400, 404, 409, 412, 413, 415, 422),
+            )
         ),
         "delete": writes(
-            {
-                "summary": f"Delete a {name}, answering it",
-                "parameters": [IF_MATCH],
-                "responses": responses({"200": row_response(ref, f"the deleted {name}", ())}, 404, 409, 412),
-            }
+            operation(
+                "delete",
+                f"Delete a {name}, answering it",
+                parameters=[IF_MATCH],
+                responses=responses({"200": row_response(ref, f"the deleted {name}", ())}, 404, 409, 412),
+            )
         ),
         "create": writes(
-            {
-                "summary": f"Create a {name} with a server-assigned id",
-                "requestBody": json_body(body_schema(fields, required_fields(fields))),
-                "responses": responses(
+            operation(
+                "create",
+                f"Create a {name} with a server-assigned id",
+                description=f"The same at /{name}s/.",
+                requestBody=json_body(schema_ref(f"{Name}New")),
+                responses=responses(
                     {"201": row_response(ref, f"the new {name}", ("ETag", "Location"))},
                     *(400, 409, 413, 415, 422),
                 ),
-            }
+            )
         ),
     }
 

@@ -40,17 +40,22 @@ def row_schema(fields):
     }
 
 
-def problem(status, description=None):
-    """Return a problem+json response object."""
+def problem_response(status):
+    """Return the problem+json response component of an error status."""
     response = {
-        "description": description or ERRORS[status],
+        "description": ERRORS[status],
         "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     if status in (429, 503):
-        response["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+        response["headers"] = {"Retry-After": header("Retry-After")}
     if status == 401:
-        response["headers"] = {"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}
+        response["headers"] = {"WWW-Authenticate": header("WWW-Authenticate")}
     return response
+
+
+def problem(status):
+    """Return a reference to the problem+json response of an error status."""
+    return {"$ref": f"#/components/responses/Problem{status}"}
 
 
 def responses(ok, *errors):
@@ -64,6 +69,11 @@ def responses(ok, *errors):
 def writes(operation):
     """Return a writing operation: it needs a token, and may be forbidden."""
     return {**operation, "security": TOKEN, "responses": {**operation["responses"], "403": problem(403)}}
+
+
+def schema_ref(name):
+    """Return a reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def json_body(schema):
@@ -113,6 +123,7 @@ PROBLEM_SCHEMA = {
 }
 
 COMPONENTS = {
+    "responses": {f"Problem{status}": problem_response(status) for status in sorted(ERRORS)},
     "securitySchemes": {
         "bearer": {
             "type": "http",

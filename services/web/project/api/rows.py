@@ -130,7 +130,7 @@ def add_item_routes(bp, name, fields, db, docs):
             return response
         return answer(row)
 
-    @documented(docs["put"])
+    @documented(docs["put"], methods={"PUT"})
     def upsert(row_id):
         """Create the row with this id, or replace all its fields; If-Match: replace that version only."""
         body = checked_body(name, whole, row_id)
@@ -183,7 +183,7 @@ def add_list_routes(bp, name, fields, db, docs):
     )
     whole = body_schema(fields, required_fields(fields))
 
-    @documented(list_operation(listing, f"A page of {plural}", schema))
+    @documented(list_operation(listing, f"A page of {plural}", schema, f"list{plural.capitalize()}", plural))
     def list_rows(offset=None, limit=None):
         """Return a page of rows."""
         return list_response(listing, offset, limit)
@@ -205,7 +205,10 @@ def add_children_routes(bp, listing, name, column, parent):
     """Add GET /<parent>/<id>/<name>s[/<offset>/<limit>]: the rows whose `column` is that parent."""
     plural, exists = name + "s", load(parent).exists
 
-    @documented(list_operation(listing, f"A page of one {parent}'s {plural}", name.capitalize()))
+    operation_id = f"list{parent.capitalize()}{plural.capitalize()}"
+    summary = f"A page of one {parent}'s {plural}"
+
+    @documented(list_operation(listing, summary, name.capitalize(), operation_id, plural))
     def children(parent_id, offset=None, limit=None):
         """Return a page of one parent's rows."""
         return list_response(
