@@ -51,20 +51,35 @@ CREATE INDEX IF NOT EXISTS site_name_idx     ON site (name, id);
 CREATE INDEX IF NOT EXISTS computer_name_idx ON computer (name, id);
 CREATE INDEX IF NOT EXISTS freezer_name_idx  ON freezer (name, id);
 
--- A row inserted with an explicit id (an upsert, or a hand-written INSERT)
--- moves the id sequence past it, so a later plain INSERT does not collide.
-CREATE OR REPLACE FUNCTION bump_id_sequence() RETURNS trigger
+-- The id of a row the API creates: the sequence's next value, or, if a row
+-- was given that id explicitly (PUT /site/7, or an INSERT with an id in
+-- psql), the first free id after that run of taken ids, found in one index
+-- scan, which the sequence then moves to. Explicit ids never move the
+-- sequence, so no single write can use up the ids others get. (A plain
+-- INSERT in psql takes the sequence's next value as it is; to skip taken
+-- ids there too, give it id = free_id('site').)
+CREATE OR REPLACE FUNCTION free_id(tbl regclass) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
-    seq regclass := pg_get_serial_sequence(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, 'id');
+    seq regclass := pg_get_serial_sequence(tbl::text, 'id');
+    candidate bigint := nextval(seq);
+    taken boolean;
 BEGIN
-    IF NEW.id > coalesce(pg_sequence_last_value(seq), 0) THEN
-        PERFORM setval(seq, NEW.id);
+    EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE id = $1)', tbl) INTO taken USING candidate;
+    IF taken THEN
+        EXECUTE format('SELECT t.id::bigint + 1 FROM %1$s t WHERE t.id >= $1'
+                       ' AND NOT EXISTS (SELECT FROM %1$s u WHERE u.id = t.id::bigint + 1)'
+                       ' ORDER BY t.id LIMIT 1', tbl)
+            INTO candidate USING candidate;
+        IF candidate > 2147483647 THEN
+            RAISE EXCEPTION 'no free id is left in %', tbl USING ERRCODE = 'sequence_generator_limit_exceeded';
+        END IF;
+        PERFORM setval(seq, candidate);
     END IF;
-    RETURN NULL;
+    RETURN candidate;
 END
 $$;
-
+DROP FUNCTION IF EXISTS bump_id_sequence() CASCADE;  -- the trigger of older versions moved the sequence
 
 -- Every instrument with its site. Its total order, used by every page of
 -- the API so pages never overlap or skip, is by site, computers before
@@ -200,14 +215,12 @@ BEGIN
 END
 $$;
 
--- The triggers of the five inventory tables: the id sequence, history, lab permissions.
+-- The triggers of the five inventory tables: history and lab permissions.
 DO $$
 DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['lab', 'site', 'computer', 'freezer', 'container'] LOOP
-        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT ON %I'
-                       ' FOR EACH ROW EXECUTE FUNCTION bump_id_sequence()', t || '_bump_id', t);
         EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I'
                        ' FOR EACH ROW EXECUTE FUNCTION record_history()', t || '_history', t);
         EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %I'

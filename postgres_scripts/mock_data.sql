@@ -47,3 +47,9 @@ INSERT INTO api_token (user_id, token_hash, name)
                    ('reader', 'eb29240ce713cc1f95cfe90a7b627b7513607c9c5b0d3821cc0a737b88741193')) AS t (username, token_hash)
       JOIN app_user u USING (username)
 ON CONFLICT DO NOTHING;
+
+-- The rows above have explicit ids: move each id sequence past them (never
+-- back), so that a plain INSERT in psql does not collide with them.
+SELECT setval(pg_get_serial_sequence(t, 'id'), seeded)
+  FROM (VALUES ('lab', 1), ('site', 3), ('computer', 2), ('freezer', 2), ('container', 3)) AS s (t, seeded)
+ WHERE coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0) < seeded;

@@ -237,11 +237,13 @@ def test_database_errors_that_validation_should_prevent_still_map_to_problems(
     assert response.mimetype == PROBLEM
 
 
-def test_a_create_that_finds_no_free_id_is_a_503(client, pg_conn):
-    query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1, false)")
-    response = client.post("/sites/", json={"name": "Unlucky"})
-    assert_problem(response, 503)
-    assert client.post("/sites/", json={"name": "Lucky"}).status_code == 201
+def test_a_create_that_lost_every_race_for_an_id_is_a_503(app):
+    from project.api.errors import no_free_id
+    from project.database import NoFreeId
+
+    with app.test_request_context():
+        response = no_free_id(NoFreeId("no free id"))
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "1")
 
 
 @pytest.mark.parametrize(
@@ -302,11 +304,18 @@ def test_a_postcode_filter_keeps_leading_zeros(client):
     assert [s["id"] for s in client.get("/sites?postcode_or_zip=02134").json] == [3]
 
 
-def test_an_explicit_id_at_the_top_leaves_no_server_assigned_ids_and_says_so(client):
+def test_an_explicit_id_at_the_top_leaves_server_assigned_ids_to_everyone(client):
+    assert client.put("/lab/2147483647", json={"name": "Top"}).status_code == 201
+    assert client.post("/labs/", json={"name": "Next"}).json["id"] == 2
+    assert client.delete("/lab/2147483647").status_code == 200
+    assert client.post("/labs/", json={"name": "After"}).json["id"] == 3
+
+
+def test_only_a_table_with_no_id_left_above_the_sequence_says_ids_are_exhausted(client, pg_conn):
+    query(pg_conn, "SELECT setval(pg_get_serial_sequence('lab', 'id'), 2147483646)")
     assert client.put("/lab/2147483647", json={"name": "Top"}).status_code == 201
     body = assert_problem(client.post("/labs/", json={"name": "Next"}), 409)
     assert body["type"] == "urn:lab-inventory:problem:ids-exhausted"
-    assert client.put("/lab/5", json={"name": "Chosen"}).status_code == 201
 
 
 def test_every_constraint_a_client_can_break_is_mapped_by_name(pg_conn):

@@ -1,5 +1,9 @@
 """The statements of database/*.sql, called as the API calls them: rows, versions, ids."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
 import pytest
 from conftest import query
 from psycopg2.extras import RealDictCursor
@@ -59,23 +63,31 @@ def new_site(cur, name):
     return database.create(SITE.create, cur, **{**dict.fromkeys(SITE_FIELDS), "name": name})
 
 
-def test_plain_inserts_continue_after_explicit_ids(cur, pg_conn):
-    SITE.upsert(cur, id=50, **{**dict.fromkeys(SITE_FIELDS), "name": "Fifty"})
-    assert new_site(cur, "Next")["id"] == 51
-    query(pg_conn, "INSERT INTO site (id, name) VALUES (60, 'by hand in psql')")
-    assert new_site(cur, "After")["id"] == 61
-    query(pg_conn, "INSERT INTO site (name) VALUES ('plain psql insert')")
+def test_explicit_ids_leave_the_sequence_alone_and_creates_skip_them(cur, pg_conn):
+    for site_id in (4, 5, 6, 50):
+        SITE.upsert(cur, id=site_id, **{**dict.fromkeys(SITE_FIELDS), "name": f"Chosen {site_id}"})
+    assert query(pg_conn, "SELECT last_value FROM site_id_seq") == [(3,)]
+    assert new_site(cur, "Next")["id"] == 7  # 4, 5 and 6 were taken: skipped in one scan
+    assert new_site(cur, "After")["id"] == 8
+    query(pg_conn, "INSERT INTO site (id, name) VALUES (free_id('site'), 'by hand in psql')")
+    assert query(pg_conn, "SELECT max(id) FROM site WHERE id < 50") == [(9,)]
 
 
-def test_create_skips_ids_taken_behind_the_sequences_back(cur, pg_conn):
-    query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1)")
-    assert new_site(cur, "Four")["id"] == 4
+def test_a_create_that_loses_a_race_for_its_id_takes_the_next(cur, database_url):
+    rival = psycopg2.connect(database_url)
+    with rival.cursor() as other:  # inserts id 4, not yet committed: free_id cannot see it
+        other.execute("INSERT INTO site (id, name) VALUES (4, 'rival')")
+        with ThreadPoolExecutor(1) as pool:
+            created = pool.submit(new_site, cur, "Mine")
+            time.sleep(0.3)  # the create now waits for the rival's id 4
+            rival.commit()
+            assert created.result(timeout=10)["id"] == 5
+    rival.close()
 
 
-def test_create_gives_up_after_a_few_taken_ids(cur, pg_conn):
-    query(pg_conn, "SELECT setval(pg_get_serial_sequence('site', 'id'), 1, false)")
-    with pytest.raises(database.NoFreeId):
-        new_site(cur, "Unlucky")
+def test_create_gives_up_when_every_attempt_finds_its_row_taken(cur):
+    with pytest.raises(database.NoFreeId):  # an insert of an existing id never returns a row
+        database.create(SITE.insert, cur, id=1, **{**dict.fromkeys(SITE_FIELDS), "name": "Taken"})
 
 
 def test_update_ignores_keys_the_table_does_not_have(cur):

@@ -18,9 +18,10 @@ SELECT id, name, mac, site_id
   FROM computer;
 
 -- name: create^
--- A new computer with the next free id; none if a concurrent write took that id (try again).
-INSERT INTO computer (name, mac, site_id)
-VALUES (%(name)s, %(mac)s, %(site_id)s)
+-- A new computer with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- write took that id meanwhile (try again).
+INSERT INTO computer (id, name, mac, site_id)
+VALUES (free_id('computer'), %(name)s, %(mac)s, %(site_id)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, name, mac, site_id,
           md5(computer::text) AS version;

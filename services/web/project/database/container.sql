@@ -19,9 +19,10 @@ SELECT id, uuid, description, freezer_id
   FROM container;
 
 -- name: create^
--- A new container with the next free id; none if a concurrent write took that id (try again).
-INSERT INTO container (uuid, description, freezer_id)
-VALUES (coalesce(%(uuid)s, gen_random_uuid()), %(description)s, %(freezer_id)s)
+-- A new container with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- write took that id meanwhile (try again).
+INSERT INTO container (id, uuid, description, freezer_id)
+VALUES (free_id('container'), coalesce(%(uuid)s, gen_random_uuid()), %(description)s, %(freezer_id)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, uuid, description, freezer_id,
           md5(container::text) AS version;

@@ -18,9 +18,10 @@ SELECT id, name, site_id
   FROM freezer;
 
 -- name: create^
--- A new freezer with the next free id; none if a concurrent write took that id (try again).
-INSERT INTO freezer (name, site_id)
-VALUES (%(name)s, %(site_id)s)
+-- A new freezer with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- write took that id meanwhile (try again).
+INSERT INTO freezer (id, name, site_id)
+VALUES (free_id('freezer'), %(name)s, %(site_id)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, name, site_id,
           md5(freezer::text) AS version;

@@ -18,9 +18,10 @@ SELECT id, name
   FROM lab;
 
 -- name: create^
--- A new lab with the next free id; none if a concurrent write took that id (try again).
-INSERT INTO lab (name)
-VALUES (%(name)s)
+-- A new lab with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- write took that id meanwhile (try again).
+INSERT INTO lab (id, name)
+VALUES (free_id('lab'), %(name)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, name,
           md5(lab::text) AS version;

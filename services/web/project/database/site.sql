@@ -18,9 +18,10 @@ SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or
   FROM site;
 
 -- name: create^
--- A new site with the next free id; none if a concurrent write took that id (try again).
-INSERT INTO site (lab_id, name, contact, address, state_or_region, country, postcode_or_zip)
-VALUES (%(lab_id)s, %(name)s, %(contact)s, %(address)s, %(state_or_region)s, %(country)s,
+-- A new site with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- write took that id meanwhile (try again).
+INSERT INTO site (id, lab_id, name, contact, address, state_or_region, country, postcode_or_zip)
+VALUES (free_id('site'), %(lab_id)s, %(name)s, %(contact)s, %(address)s, %(state_or_region)s, %(country)s,
         %(postcode_or_zip)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, lab_id, name, contact, address, state_or_region, country, postcode_or_zip,
