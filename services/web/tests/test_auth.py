@@ -1,5 +1,7 @@
 """Tokens, roles and lab permissions: who may read and write what."""
 
+import statistics
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -166,6 +168,32 @@ def test_a_wrong_password_or_user_is_a_401(secure, body):
     response = secure.post("/auth/tokens", json=body)
     assert response.status_code == 401
     assert response.json["detail"] == "wrong username or password"
+
+
+def test_an_unknown_user_costs_the_same_password_check_as_a_wrong_password(secure):
+    """Timing must not tell which usernames exist: both answers check a password hash."""
+
+    def seconds(username):
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            assert (
+                secure.post("/auth/tokens", json={"username": username, "password": "x"}).status_code == 401
+            )
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    known, unknown = seconds("admin"), seconds("nobody")
+    assert unknown > 0.5 * known, (known, unknown)  # without the dummy check: about 0.04 x
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("POST", "/nonexistent", 404), ("FOO", "/site/1", 405)]
+)
+@pytest.mark.parametrize("headers", [{}, bearer("garbage")])
+def test_an_unknown_route_or_method_is_a_404_or_405_token_or_not(secure, method, path, status, headers):
+    response = secure.open(path, method=method, headers=headers)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
 
 
 def test_a_token_request_is_validated(secure):

@@ -2,6 +2,7 @@
 
 import psycopg2
 import pytest
+import requests
 from conftest import query
 
 PROBLEM = "application/problem+json"
@@ -57,6 +58,42 @@ def test_an_oversized_body_is_a_413(client, app, pg_conn):
     big = {"name": "x" * app.config["MAX_CONTENT_LENGTH"]}
     assert_problem(client.post("/site/2", json=big), 413)
     assert query(pg_conn, "SELECT name FROM site WHERE id = 2") == [("Site 2",)]
+
+
+def chunks(body, size=8192):
+    """Yield `body` in pieces: requests then sends it chunked, without Content-Length."""
+    for i in range(0, len(body), size):
+        yield body[i : i + size]
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_even_if_its_start_is_valid_json(app, live_url, pg_conn):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    start = b'{"name": "cut"}'.ljust(limit)  # valid JSON up to the limit, then more
+    response = requests.post(
+        f"{live_url}/sites/",
+        data=chunks(start + b"x" * 108_000),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413 and response.headers["Content-Type"] == PROBLEM
+    assert query(pg_conn, "SELECT count(*) FROM site WHERE name = 'cut'") == [(0,)]
+    small = requests.post(
+        f"{live_url}/sites/", data=chunks(start), headers={"Content-Type": "application/json"}
+    )
+    assert small.status_code == 201
+
+
+@pytest.mark.parametrize("charset", ["latin1", "ISO-8859-1", "utf-16"])
+def test_a_body_in_another_charset_is_a_415_not_misread(client, pg_conn, charset):
+    body = '{"name": "Zürich"}'.encode("latin1")
+    response = client.post("/sites/", data=body, content_type=f"application/json; charset={charset}")
+    assert assert_problem(response, 415)["detail"] == f"send the body as JSON in UTF-8, not {charset.lower()}"
+    assert query(pg_conn, "SELECT count(*) FROM site") == [(3,)]
+
+
+def test_a_body_declared_utf8_is_read_as_such(client):
+    body = '{"name": "Zürich"}'.encode()
+    response = client.post("/sites/", data=body, content_type="application/json; charset=UTF-8")
+    assert response.json["name"] == "Zürich"
 
 
 @pytest.mark.parametrize(

@@ -43,3 +43,16 @@ def test_health_probes_are_never_limited(limited):
 def test_password_attempts_are_limited_per_address(limited):
     body = {"username": "admin", "password": "guess"}
     assert [limited.post("/auth/tokens", json=body).status_code for _ in range(3)] == [401, 401, 429]
+
+
+def test_requests_with_bad_tokens_count_against_the_address(limited):
+    garbage = {"Authorization": "Bearer garbage"}
+    assert [limited.get("/site/1", headers=garbage).status_code for _ in range(4)] == [401, 401, 401, 429]
+    assert limited.get("/site/1").status_code == 429
+
+
+def test_an_address_already_limited_gets_429_for_bad_tokens_too(limited):
+    for _ in range(3):
+        limited.get("/site/1")
+    for header in ("Bearer garbage", "Bearer", "Basic x"):
+        assert limited.get("/site/1", headers={"Authorization": header}).status_code == 429

@@ -123,12 +123,22 @@ def test_a_cursor_belongs_to_its_order(client, more_sites):
     assert list(response.json["errors"]) == ["after"]
 
 
-def test_a_forged_cursor_of_the_wrong_type_is_a_400_not_a_500(client):
+@pytest.mark.parametrize(
+    ("path", "order", "keys"),
+    [("/sites", "id", ["notanint"]), ("/sites", "id", [True]), ("/sites", "id", [2**40]),
+     ("/sites", "lab_id", ["x", 1]), ("/history", "-id", ["notanint"]),
+     ("/instruments", "site_id", [1, "maybe", 1]), ("/instruments", "site_id", [1, False, 2**40])],
+)  # fmt: skip
+def test_a_forged_cursor_of_the_wrong_type_is_a_400_naming_after_in_our_words(client, path, order, keys):
     from project.api.listing import encode_cursor
 
-    for keys in (["not a number"], [True], [2**40]):
-        response = client.get("/sites", query_string={"limit": 2, "after": encode_cursor("id", keys)})
-        assert response.status_code == 400
+    response = client.get(
+        path, query_string={"limit": 2, "order": order, "after": encode_cursor(order, keys)}
+    )
+    assert response.status_code == 400
+    assert response.json["errors"] == {
+        "after": f"must be a cursor from a Link header of this list with order={order}"
+    }
 
 
 def test_the_offset_form_keeps_all_four_links_and_the_query(client, more_sites):

@@ -8,11 +8,12 @@ from .validation import MAX_ID
 
 
 def init_app(app):
-    """Register the blueprints, then the rate limits (which run after authentication)."""
+    """Register the blueprints; then, on each request: who asks, the rate limit, what they may do."""
     for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+        app.register_blueprint(blueprint)  # auth.identify runs first, before every request
     limiter.init_app(app)
     limiter.exempt(health.bp)
+    app.before_request(auth.authorize)
 
 
 class IdConverter(IntegerConverter):

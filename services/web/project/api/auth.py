@@ -7,11 +7,12 @@ editor may change is checked by PostgreSQL itself, in the write's own
 transaction, from the settings this module gives the request's cursor.
 """
 
+import functools
 import hashlib
 import secrets
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database.queries import load
 from ..db import get_cursor
@@ -45,6 +46,12 @@ TOKEN_REQUEST = body_schema(
 )
 
 
+@functools.cache
+def unknown_user_hash():
+    """Return a password hash to check when the username is unknown, so both cost the same time."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def digest(token):
     """Return the SHA-256 hex digest under which a token is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -72,22 +79,47 @@ def bearer_token():
     return token.strip()
 
 
+def exempt():
+    """Tell whether a request skips authentication: an unknown route or method, a public one, a preflight."""
+    return (
+        request.routing_exception is not None
+        or request.endpoint in PUBLIC_ENDPOINTS
+        or request.method == "OPTIONS"
+    )
+
+
 @bp.before_app_request
-def authenticate():
-    """Find the request's user and refuse what they (or anonymous clients) may not do."""
-    if request.endpoint in PUBLIC_ENDPOINTS:
+def identify():
+    """Find the request's user from its token.
+
+    A bad token is not refused here but kept for authorize(), which runs
+    after the rate limit: failed authentication counts against the client
+    address like any other request.
+    """
+    if exempt():
         return
-    token = bearer_token()
-    user = None
-    if token is not None:
-        user = db.find_token_user(get_cursor(), token_hash=digest(token))
-        if user is None:
+    try:
+        token = bearer_token()
+        user = token and db.find_token_user(get_cursor(), token_hash=digest(token))
+        if token and user is None:
             raise unauthorized("the token is not valid: unknown, expired or revoked", "invalid_token")
+    except ApiError as e:
+        g.refusal = e
+        return
+    if user:
         g.user = user
         g.db_settings = {"actor": user["username"], "role": user["role"], "user_id": str(user["id"])}
+
+
+def authorize():
+    """Refuse what the request's user (or an anonymous client) may not do; runs after the rate limit."""
+    if exempt():
+        return
+    if "refusal" in g:
+        raise g.refusal
     if request.endpoint == "auth.revoke_token":
         return  # any user may revoke their own tokens; the view checks
-    config = current_app.config
+    user, config = g.get("user"), current_app.config
     if request.method in SAFE_METHODS:
         if user is None and config["READS_REQUIRE_AUTH"]:
             raise unauthorized("reading needs a token")
@@ -152,7 +184,8 @@ def issue_token():
     body = check(TOKEN_REQUEST, json_object())
     cur = get_cursor()
     user = db.read_user(cur, username=body["username"])
-    if user is None or not check_password_hash(user["password_hash"], body["password"]):
+    stored = user["password_hash"] if user else unknown_user_hash()  # the same work either way
+    if not check_password_hash(stored, body["password"]) or user is None:
         raise unauthorized("wrong username or password")
     token = new_token()
     issued = db.create_token(

@@ -38,6 +38,7 @@ LISTING = Listing(
         "since": {
             "type": "string",
             "pattern": TIMESTAMP,
+            "format": "iso8601",
             "x-error": "must be an ISO 8601 time such as 2026-11-22T10:00:00Z",
         },
     },

@@ -23,6 +23,7 @@ LISTING = Listing(
     orders=orders({k: FIELDS[k] for k in ("site_id", "name", "site_name")}, POSITION),
     default_order="site_id",
     search=("name", "site_name"),
+    key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": reference()},
 )
 
 bp = Blueprint("instrument", __name__)

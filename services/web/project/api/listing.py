@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import Response, abort, current_app, jsonify, request, url_for
+from jsonschema import Draft202012Validator
 
 from ..database.paging import Key, Page
 from ..db import get_cursor
@@ -43,6 +44,7 @@ class Listing:
     search: tuple = ()  # the columns q matches
     columns_of: dict = field(default_factory=dict)  # filter parameter -> column, where they differ
     minimums: frozenset = frozenset()  # filter parameters meaning "column >= value"
+    key_schemas: dict = field(default_factory=dict)  # sort-key column that is no field -> its schema
 
     @property
     def columns(self):
@@ -120,19 +122,34 @@ def encode_cursor(order, keys):
     return base64.urlsafe_b64encode(json.dumps([order, keys]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(raw, order, key_count):
-    """Return the key values in a cursor made for `order`; 400 if it is not one."""
+def key_schema(listing, column):
+    """Return the JSON Schema a sort key's value must meet: its column's type and range, text without NUL."""
+    field = listing.fields.get(column) or listing.key_schemas[column]
+    return {"pattern": NO_NUL, **{k: v for k, v in field.items() if k in ("type", "minimum", "maximum")}}
+
+
+def decode_cursor(raw, order, listing):
+    """Return the key values in a cursor made for `order`; 400 if it is not one.
+
+    Each value must have its key's type, so that PostgreSQL never sees one it cannot read.
+    """
+    keys = listing.orders[order]
+    schema = {
+        "type": "array",
+        "prefixItems": [key_schema(listing, k.column) for k in keys],
+        "minItems": len(keys),
+        "maxItems": len(keys),
+    }
     try:
-        made_for, keys = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        valid = made_for == order and isinstance(keys, list) and len(keys) == key_count
-        valid = valid and all(
-            k is None or isinstance(k, int) or (isinstance(k, str) and is_text(k)) for k in keys
-        )
+        made_for, values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        valid = made_for == order and Draft202012Validator(schema).is_valid(values)
     except (ValueError, TypeError, RecursionError, binascii.Error):
         valid = False
     if not valid:
         raise bad_parameter("after", f"must be a cursor from a Link header of this list with order={order}")
-    return tuple(None if k is None else str(k) for k in keys)  # text: PostgreSQL casts it to each key's type
+    return tuple(
+        None if v is None else str(v) for v in values
+    )  # text: PostgreSQL casts it to each key's type
 
 
 def parse_query(listing, offset, limit, parent, fixed):
@@ -173,7 +190,7 @@ def parse_query(listing, offset, limit, parent, fixed):
             if "limit" in args
             else current_app.config["PAGE_SIZE"]
         )
-        after = decode_cursor(args["after"], order, len(keys)) if "after" in args else None
+        after = decode_cursor(args["after"], order, listing) if "after" in args else None
         return order, replace(query, limit=limit, after=after)
     if offset is None:
         return order, replace(query, limit=current_app.config["PAGE_SIZE"])

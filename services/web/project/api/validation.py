@@ -11,9 +11,10 @@ a value is stored in (as PostgreSQL would store it).
 import json
 import re
 import uuid
+from datetime import datetime
 
 from flask import abort, request
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from .errors import ApiError, validation_error
 
@@ -77,16 +78,41 @@ def replacement(fields, body):
 
 
 def json_object():
-    """Return the request's JSON object; 415 if not JSON, 400 if malformed or not an object."""
+    """Return the request's JSON object; 415 if not JSON in UTF-8, 400 if malformed or not an object."""
     if not request.is_json:
         abort(415, "send the body as JSON, with Content-Type: application/json")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        abort(415, f"send the body as JSON in UTF-8, not {charset}")
     try:
-        body = json.loads(request.get_data())
+        body = json.loads(body_bytes())
     except (ValueError, RecursionError) as e:
         raise ApiError(400, "Bad Request", f"the body is not valid JSON: {e}", "malformed-json") from None
     if not isinstance(body, dict):
         raise validation_error({}, "the request body must be a JSON object")
     return body
+
+
+def body_bytes():
+    """Return the request's body; 413 if it is over MAX_CONTENT_LENGTH, however it was sent.
+
+    A body sent with Content-Length over the limit is refused before it is
+    read; a chunked one is read up to the limit, so one more byte tells.
+    """
+    data = request.get_data()
+    cut = request.content_length is None and len(data) == request.max_content_length
+    if cut and request.environ["wsgi.input"].read(1):
+        abort(413)
+    return data
+
+
+FORMATS = FormatChecker(())
+
+
+@FORMATS.checks("iso8601", raises=ValueError)
+def is_iso8601(value):
+    """Tell whether text is a date, or a date and time, that exists (2026-11-22, 2026-11-22T10:00Z)."""
+    return datetime.fromisoformat(value) is not None
 
 
 def check(schema, body):
@@ -96,7 +122,7 @@ def check(schema, body):
     stored as text.
     """
     errors = {}
-    for error in Draft202012Validator(schema).iter_errors(body):
+    for error in Draft202012Validator(schema, format_checker=FORMATS).iter_errors(body):
         errors.update(describe(error))
     if errors:
         raise validation_error(dict(sorted(errors.items())))
@@ -141,6 +167,7 @@ MESSAGES = {
     "minimum": lambda e: f"must be at least {e.validator_value}",
     "maximum": lambda e: f"must be at most {e.validator_value}",
     "pattern": lambda e: e.schema.get("x-error", "must not contain NUL characters or lone surrogates"),
+    "format": lambda e: e.schema.get("x-error", f"must be {e.validator_value}"),
 }
 
 
