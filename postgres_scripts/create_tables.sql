@@ -196,7 +196,8 @@ BEGIN
         RETURN coalesce(NEW, OLD);
     END IF;
     IF role <> 'editor' THEN
-        RAISE EXCEPTION 'a % may not change the inventory', role USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'a % may not change the inventory', role
+            USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'lab_permission';
     END IF;
     acting_user := current_setting('labinv.user_id')::integer;
     FOR row_lab IN
@@ -208,7 +209,7 @@ BEGIN
         IF row_lab IS NULL OR NOT EXISTS (SELECT FROM lab_member m WHERE m.user_id = acting_user
                                                                       AND m.lab_id = row_lab) THEN
             RAISE EXCEPTION 'this % is not in a lab you are a member of', TG_TABLE_NAME
-                USING ERRCODE = 'insufficient_privilege';
+                USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'lab_permission';
         END IF;
     END LOOP;
     RETURN coalesce(NEW, OLD);

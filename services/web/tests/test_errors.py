@@ -274,6 +274,18 @@ def test_database_errors_that_validation_should_prevent_still_map_to_problems(
     assert response.mimetype == PROBLEM
 
 
+def test_a_refusal_that_is_not_the_permission_triggers_is_worded_by_us(app, pg_conn):
+    from project.api.errors import database_error
+
+    query(pg_conn, "DROP ROLE IF EXISTS nobody; CREATE ROLE nobody")
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege) as caught:
+        query(pg_conn, "SET ROLE nobody; SELECT FROM site")
+    query(pg_conn, "RESET ROLE; DROP ROLE nobody")
+    with app.test_request_context():
+        response = database_error(caught.value)
+    assert (response.status_code, response.json["detail"]) == (403, "the database refused this change")
+
+
 def test_a_create_that_lost_every_race_for_an_id_is_a_503(app):
     from project.api.errors import no_free_id
     from project.database import NoFreeId

@@ -101,3 +101,15 @@ def test_history_as_csv_writes_rows_as_json(client):
     lines = client.get("/freezer/2/history?format=csv").data.decode().splitlines()
     assert lines[0] == "id,table_name,row_id,operation,old_row,new_row,changed_at,actor"
     assert '"{""id"": 2, ""name"": ""-45C"", ""site_id"": 1}"' in lines[1]
+
+
+def test_every_table_resource_has_history_and_a_history_filter(app, pg_conn):
+    from project.api.history import TABLES
+
+    resources = {
+        rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules() if rule.endpoint.endswith(".upsert")
+    }
+    triggers = query(
+        pg_conn, "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE '%\\_history'"
+    )
+    assert set(TABLES) == resources == {table for (table,) in triggers}

@@ -55,6 +55,16 @@ def test_filters_are_equalities_that_combine(client, more_sites):
     assert links(response)["next"] == "/sites/1/1?country=Switzerland"
 
 
+@pytest.mark.parametrize(
+    ("path", "total"),
+    [("/lab/1/sites?lab_id=5", "0"), ("/lab/1/sites?lab_id=1", "1"), ("/site/1/instruments?site_id=2", "0"),
+     ("/site/1/computers?site_id=1", "2")],
+)  # fmt: skip
+def test_a_filter_on_a_childrens_parent_column_combines_with_the_parent(client, path, total):
+    response = client.get(path)
+    assert response.headers["X-Total-Count"] == total and len(response.json) == int(total)
+
+
 def test_filters_on_children_lists_and_other_types(client):
     client.patch("/computer/2", json={"mac": "08:00:2b:01:02:03"})
     assert ids(client.get("/computers?mac=08-00-2B-01-02-03")) == [2]

@@ -5,8 +5,8 @@ from conftest import query
 from psycopg2.extras import RealDictCursor
 
 from project.api.instrument import POSITION as INSTRUMENT_ORDER
-from project.database.paging import Key, Page
-from project.database.queries import load
+from project.database.paging import Key, PageSpec
+from project.database.queries import load, parse
 
 SITE = load("site")
 
@@ -18,7 +18,7 @@ def cur(pg_conn):
 
 
 def by_id(limit, **options):
-    return Page((Key("id"),), limit, **options)
+    return PageSpec((Key("id"),), limit, **options)
 
 
 def test_page_counts_all_rows_and_returns_one_page(cur):
@@ -39,12 +39,17 @@ def test_a_keyset_page_starts_after_the_given_keys(cur):
     assert not page["more"]
 
 
+def test_a_list_statement_may_end_in_a_comment(cur):
+    statement = parse("-- name: list#\n-- Labs.\nSELECT id, name FROM lab  -- every one\n")["list"]
+    assert statement(cur, by_id(5))["rows"] == [{"id": 1, "name": "Ann Arbor Lab"}]
+
+
 def test_page_of_a_missing_parent_is_none(cur):
     assert load("computer").list(cur, by_id(5, parent=("site_id", 9, SITE.exists))) is None
     instruments = load("instrument").list
     position = tuple(Key(k) for k in INSTRUMENT_ORDER)
-    assert instruments(cur, Page(position, 5, parent=("site_id", 9, SITE.exists))) is None
-    assert instruments(cur, Page(position, 5, parent=("site_id", 2, SITE.exists)))["rows"] == []
+    assert instruments(cur, PageSpec(position, 5, parent=("site_id", 9, SITE.exists))) is None
+    assert instruments(cur, PageSpec(position, 5, parent=("site_id", 2, SITE.exists)))["rows"] == []
 
 
 def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
@@ -65,10 +70,10 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + page))
     assert "Merge Append" in plan and "Seq Scan" not in plan
     position = tuple(Key(k) for k in INSTRUMENT_ORDER)
-    plan = explain(pg_conn, load("instrument").list, Page(position, 100, after=("15000", "false", "0")))
+    plan = explain(pg_conn, load("instrument").list, PageSpec(position, 100, after=("15000", "false", "0")))
     assert "Merge Append" in plan
     assert "Index Cond: (site_id >= 15000)" in plan
-    by_name = Page((Key("name"), Key("id")), 100, after=("s5", "5"))
+    by_name = PageSpec((Key("name"), Key("id")), 100, after=("s5", "5"))
     assert "Index Cond: (name >= 's5'::text)" in explain(pg_conn, SITE.list, by_name)
 
 

@@ -71,9 +71,20 @@ def test_patch_changes_only_the_fields_sent(client, name, new, change):
 
 
 @params()
-def test_an_empty_patch_answers_the_row_unchanged(client, name, new, change):
+def test_an_empty_patch_answers_the_row_unchanged_and_writes_nothing(client, name, new, change):
     before = client.get(f"/{name}/1").json
+    changes = client.get(f"/{name}/1/history").headers["X-Total-Count"]
     assert client.patch(f"/{name}/1", json={}).json == before
+    assert client.get(f"/{name}/1/history").headers["X-Total-Count"] == changes
+
+
+@pytest.mark.parametrize("method", ["PATCH", "PUT", "POST"])
+def test_an_integer_sent_as_1_point_0_is_the_integer_on_every_write_path(client, method):
+    etag = client.get("/site/2").headers["ETag"]
+    response = client.open(
+        "/site/2", method=method, json={"name": "Site 2", "lab_id": 1.0}, headers={"If-Match": etag}
+    )
+    assert (response.status_code, response.json["lab_id"]) == (200, 1)
 
 
 @params()

@@ -16,7 +16,7 @@ FIELDS = {
         **text(17, pattern=MAC, error="must be a MAC address such as 08:00:2b:01:02:03"),
         "x-canonical": "mac",
     },
-    "site_id": reference(),
+    "site_id": reference("site"),
 }
 
-bp = table_blueprint("computer", FIELDS, load("computer"), parents={"site_id": "site"})
+bp = table_blueprint("computer", FIELDS, load("computer"))

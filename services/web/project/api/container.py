@@ -15,7 +15,7 @@ FIELDS = {
         "x-generated": True,  # the database makes one when omitted
     },
     "description": text(2000),
-    "freezer_id": reference(),
+    "freezer_id": reference("freezer"),
 }
 
-bp = table_blueprint("container", FIELDS, load("container"), parents={"freezer_id": "freezer"})
+bp = table_blueprint("container", FIELDS, load("container"))

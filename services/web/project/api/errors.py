@@ -69,12 +69,7 @@ def unavailable(detail):
 
 # What each constraint a client can break means: by name, never by PostgreSQL's message text.
 UNIQUE = {"lab_name_key": "name", "computer_mac_key": "mac", "container_uuid_key": "uuid"}
-FOREIGN_KEYS = {  # constraint -> (the referencing field, the table it refers to)
-    "site_lab_id_fkey": ("lab_id", "lab"),
-    "computer_site_id_fkey": ("site_id", "site"),
-    "freezer_site_id_fkey": ("site_id", "site"),
-    "container_freezer_id_fkey": ("freezer_id", "freezer"),
-}
+FOREIGN_KEYS = {}  # constraint -> (the referencing field, the table it refers to); see rows.table_blueprint
 IDS_EXHAUSTED = (
     "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>"
 )
@@ -96,8 +91,11 @@ def database_error(e):
         return duplicate(e.diag.table_name, UNIQUE.get(constraint))
     if isinstance(e, (pg.ForeignKeyViolation, pg.RestrictViolation)) and constraint in FOREIGN_KEYS:
         return reference_problem(e.diag.table_name, *FOREIGN_KEYS[constraint])
-    if isinstance(e, pg.InsufficientPrivilege):  # raised by the permission trigger, in our words
-        return problem(403, "Forbidden", e.diag.message_primary, "forbidden")
+    if isinstance(e, pg.InsufficientPrivilege):
+        detail = (
+            e.diag.message_primary if constraint == "lab_permission" else "the database refused this change"
+        )
+        return problem(403, "Forbidden", detail, "forbidden")  # the permission trigger's words, or ours
     if isinstance(e, pg.SequenceGeneratorLimitExceeded):
         return problem(409, "Conflict", IDS_EXHAUSTED, "ids-exhausted")
     if isinstance(e, psycopg2.DataError):

@@ -4,6 +4,6 @@ from ..database.queries import load
 from .rows import table_blueprint
 from .validation import reference, text
 
-FIELDS = {"name": text(200, required=True), "site_id": reference()}
+FIELDS = {"name": text(200, required=True), "site_id": reference("site")}
 
-bp = table_blueprint("freezer", FIELDS, load("freezer"), parents={"site_id": "site"})
+bp = table_blueprint("freezer", FIELDS, load("freezer"))

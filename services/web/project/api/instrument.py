@@ -5,13 +5,14 @@ from flask import Blueprint
 from ..database.queries import load
 from .listing import Listing, filter_schema, list_response, orders
 from .openapi import documented, list_operation
+from .openapi_objects import ID
 from .validation import reference, text
 
 FIELDS = {
-    "site_id": reference(),
+    "site_id": reference("site"),
     "site_name": text(200, required=True),
-    "computer_id": reference(required=False),
-    "freezer_id": reference(required=False),
+    "computer_id": reference("computer", required=False),
+    "freezer_id": reference("freezer", required=False),
     "name": text(200, required=True),
 }
 POSITION = ("site_id", "is_freezer", "instrument_id")  # the view's total order: by site, computers first
@@ -23,7 +24,7 @@ LISTING = Listing(
     orders=orders({k: FIELDS[k] for k in ("site_id", "name", "site_name")}, POSITION),
     default_order="site_id",
     search=("name", "site_name"),
-    key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": reference()},
+    key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": ID},
 )
 
 bp = Blueprint("instrument", __name__)

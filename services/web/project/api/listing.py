@@ -21,7 +21,7 @@ from datetime import datetime
 from flask import Response, abort, current_app, jsonify, request, url_for
 from jsonschema import Draft202012Validator
 
-from ..database.paging import Key, Page
+from ..database.paging import Key, PageSpec
 from ..db import get_cursor
 from .errors import ApiError
 from .validation import NO_NUL, body_schema, check, json_types
@@ -153,7 +153,7 @@ def decode_cursor(raw, order, listing):
 
 
 def parse_query(listing, offset, limit, parent, fixed):
-    """Return (order name, paging.Page) for the request; 400 naming any bad parameter."""
+    """Return (order name, paging.PageSpec) for the request; 400 naming any bad parameter."""
     args = request.args
     known = {*RESERVED, *listing.filters} - (set() if listing.search else {"q"})
     unknown = [name for name in args if name not in known]
@@ -170,7 +170,7 @@ def parse_query(listing, offset, limit, parent, fixed):
     keys = listing.orders[order]
     values = filter_values(listing, args)
     columns = {name: listing.columns_of.get(name, name) for name in values}
-    query = Page(
+    spec = PageSpec(
         keys,
         0,
         filters={**{columns[n]: v for n, v in values.items() if n not in listing.minimums}, **(fixed or {})},
@@ -191,11 +191,11 @@ def parse_query(listing, offset, limit, parent, fixed):
             else current_app.config["PAGE_SIZE"]
         )
         after = decode_cursor(args["after"], order, listing) if "after" in args else None
-        return order, replace(query, limit=limit, after=after)
+        return order, replace(spec, limit=limit, after=after)
     if offset is None:
-        return order, replace(query, limit=current_app.config["PAGE_SIZE"])
+        return order, replace(spec, limit=current_app.config["PAGE_SIZE"])
     offset = parse_count(offset, "offset", 0, MAX_OFFSET)
-    return order, replace(query, offset=offset, limit=parse_count(limit, "limit", 1, max_limit))
+    return order, replace(spec, offset=offset, limit=parse_count(limit, "limit", 1, max_limit))
 
 
 def wanted_format():
@@ -215,9 +215,9 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     statement): a missing parent is a 404 saying `missing`. `fixed` adds
     equality filters (column -> value) that the URL's path sets.
     """
-    order, query = parse_query(listing, offset, limit, parent, fixed)
+    order, spec = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
-    page = listing.rows(get_cursor(), query)
+    page = listing.rows(get_cursor(), spec)
     if page is None:
         abort(404, missing)
     rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]
@@ -228,7 +228,7 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     response.headers["X-Total-Count"] = str(page["total"])
     response.vary.add("Accept")
     keyset = "after" in request.args or "limit" in request.args
-    response.headers["Link"] = links(order, query, page, keyset)
+    response.headers["Link"] = links(order, spec, page, keyset)
     return response
 
 
@@ -250,7 +250,7 @@ def csv_value(value):
     return value
 
 
-def links(order, query, page, keyset):
+def links(order, spec, page, keyset):
     """Return the Link header: first/next (keyset pages) or first/prev/next/last (offset pages)."""
     args = {k: v for k, v in request.args.items() if k not in ("after", "limit")}
     path_args = {k: v for k, v in request.view_args.items() if k not in ("offset", "limit")}
@@ -259,11 +259,11 @@ def links(order, query, page, keyset):
         return url_for(request.endpoint, **path_args, **args, **at)
 
     if keyset:
-        urls = {"first": url(limit=query.limit)}
+        urls = {"first": url(limit=spec.limit)}
         if page["more"]:
-            urls["next"] = url(limit=query.limit, after=encode_cursor(order, page["last_keys"]))
+            urls["next"] = url(limit=spec.limit, after=encode_cursor(order, page["last_keys"]))
     else:
-        total, offset, limit = page["total"], query.offset, query.limit
+        total, offset, limit = page["total"], spec.offset, spec.limit
         last = max(0, (total - 1) // limit * limit)
         targets = {"first": 0}
         if offset > 0:

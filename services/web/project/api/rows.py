@@ -1,20 +1,10 @@
 """The routes of a table resource, made from its fields and its own statements.
 
-`table_blueprint("site", FIELDS, load("site"), parents={"lab_id": "lab"})`
-serves, with the statements of database/site.sql:
-
-  GET /site/<id>                   read     one row with its ETag (304 if If-None-Match names it)
-  POST|PUT /site/<id>              upsert   create (201) or replace all fields (200);
-                                   insert   with If-None-Match: *, create only (412 if it exists);
-                                   update   with If-Match, replace only that version (412 otherwise)
-  PATCH /site/<id>                 update   change some fields (404 if missing; 412 if If-Match fails)
-  DELETE /site/<id>                delete   delete and answer the row (404, 409 with children, 412)
-  GET /sites, /sites/, /sites/<off>/<lim>   list    a page (see listing.py)
-  POST /sites, /sites/             create   create with a server-assigned id (201 + Location)
-  GET /lab/<id>/sites[/<off>/<lim>]         list    one parent's rows (404 if no such parent)
-  GET /site/<id>/history[/<off>/<lim>]      the row's changes (see history.py)
-
-Each view is documented where it is defined; openapi.py builds the document from the routes.
+`table_blueprint("site", FIELDS, load("site"))`
+adds the routes of /site/<id>, /sites and /lab/<id>/sites. Each view below
+calls the statements of database/site.sql by name (read, upsert, insert,
+update, delete, list, create; `exists` of the parent's), and carries its
+OpenAPI operation, from which openapi.py builds the document.
 """
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
@@ -23,11 +13,13 @@ from .. import database
 from ..database.queries import load
 from ..db import get_cursor
 from . import history
-from .errors import ApiError, validation_error
+from .errors import FOREIGN_KEYS, ApiError, validation_error
 from .listing import Listing, filter_schema, list_response, orders
 from .openapi import documented, list_operation, row_operations
 from .openapi_objects import ID
 from .validation import body_schema, check, json_object, json_types, replacement, required_fields, whole_row
+
+STATEMENTS = ("read", "exists", "list", "create", "upsert", "insert", "update", "delete")
 
 
 def answer(row, status=200, **headers):
@@ -97,19 +89,25 @@ def conditional(name, db, row_id, write):
     return row
 
 
-def table_blueprint(name, fields, db, parents=None):
+def table_blueprint(name, fields, db):
     """Return the blueprint of table resource `name`: its item, its lists, its lists by parent.
 
-    `fields` maps each column but id to its JSON Schema; `db` holds the
-    statements of database/<name>.sql; `parents` maps a foreign-key column
-    to the resource it refers to.
+    `fields` maps each column but id to its JSON Schema (a foreign key's
+    names the table it references); `db` holds the statements of
+    database/<name>.sql. Each foreign key's constraint (PostgreSQL's name
+    for it) is registered for errors.py.
     """
+    missing_statements = set(STATEMENTS) - vars(db).keys()
+    if missing_statements:
+        raise LookupError(f"database/{name}.sql lacks {', '.join(sorted(missing_statements))}")
     bp = Blueprint(name, __name__)
     docs = row_operations(name, fields)
     add_item_routes(bp, name, fields, db, docs)
     listing = add_list_routes(bp, name, fields, db, docs)
-    for column, parent in (parents or {}).items():
-        add_children_routes(bp, listing, name, column, parent)
+    for column, schema in fields.items():
+        if "x-references" in schema:
+            FOREIGN_KEYS[f"{name}_{column}_fkey"] = (column, schema["x-references"])
+            add_children_routes(bp, listing, name, column, schema["x-references"])
     history.add_row_history_routes(bp, name)
     return bp
 
@@ -150,9 +148,15 @@ def add_item_routes(bp, name, fields, db, docs):
 
     @documented(docs["patch"])
     def update(row_id):
-        """Change the fields in the body."""
+        """Change the fields in the body (an empty one changes nothing: the row is read)."""
         changes = checked_body(name, partial, row_id)
-        write = lambda v: db.update(get_cursor(), id=row_id, changes=changes, versions=v)  # noqa: E731
+
+        def write(versions):
+            if not changes:
+                row = db.read(get_cursor(), id=row_id)
+                return row if row and (versions is None or row["version"] in versions) else None
+            return db.update(get_cursor(), id=row_id, changes=changes, versions=versions)
+
         return answer(conditional(name, db, row_id, write))
 
     @documented(docs["delete"])

@@ -5,7 +5,7 @@ from .rows import table_blueprint
 from .validation import reference, text
 
 FIELDS = {
-    "lab_id": reference(required=False),
+    "lab_id": reference("lab", required=False),
     "name": text(200, required=True),
     "contact": text(200),
     "address": text(500),
@@ -14,4 +14,4 @@ FIELDS = {
     "postcode_or_zip": text(20, digits=True),
 }
 
-bp = table_blueprint("site", FIELDS, load("site"), parents={"lab_id": "lab"})
+bp = table_blueprint("site", FIELDS, load("site"))

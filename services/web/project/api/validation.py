@@ -38,9 +38,10 @@ def text(max_length, required=False, pattern=NO_NUL, error=None, digits=False):
     return schema
 
 
-def reference(required=True):
-    """Schema of a foreign key: a positive 32-bit integer id."""
-    return {"type": "integer" if required else ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
+def reference(table, required=True):
+    """Schema of a foreign key: the positive 32-bit integer id of a row of `table`."""
+    types = "integer" if required else ["integer", "null"]
+    return {"type": types, "minimum": 1, "maximum": MAX_ID, "x-references": table}
 
 
 def required_fields(fields):
@@ -130,7 +131,9 @@ def check(schema, body):
 
 
 def stored_form(schema, value):
-    """Return `value` as the database stores it: numbers for text fields as text, canonical forms."""
+    """Return `value` as the database stores it: 1.0 as 1, numbers for text as text, canonical forms."""
+    if isinstance(value, float) and value.is_integer():  # JSON Schema's integer takes 1.0
+        value = int(value)
     value = as_text_if_allowed(schema, value)
     canonical = CANONICAL.get(schema.get("x-canonical"))
     return canonical(value) if canonical and isinstance(value, str) else value

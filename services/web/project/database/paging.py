@@ -27,7 +27,7 @@ class Key:
 
 
 @dataclass(frozen=True)
-class Page:
+class PageSpec:
     """Which page of a list: filters, a search, an order, and where to start."""
 
     keys: tuple  # of Key, the last unique
@@ -43,9 +43,13 @@ class Page:
 
 PAGE = """
 SELECT counted.total, {parent_found} AS parent_found, page.*
-  FROM (SELECT count(*) AS total FROM ({rows}) AS r WHERE {where}) AS counted
+  FROM (SELECT count(*) AS total
+          FROM ({rows}
+               ) AS r
+         WHERE {where}) AS counted
   LEFT JOIN (SELECT true AS on_page, r.*
-               FROM ({rows}) AS r
+               FROM ({rows}
+                    ) AS r
               WHERE {where} AND {seek}
               ORDER BY {order}
               LIMIT %(limit)s OFFSET %(offset)s) AS page ON true
@@ -53,29 +57,28 @@ SELECT counted.total, {parent_found} AS parent_found, page.*
 """
 
 
-def page(cur, rows, request, params=None):
+def page(cur, rows, spec, params=None):
     """Return {"total", "rows", "more", "last_keys"} for one page of `rows`, or None.
 
     `rows` is a list statement, `params` its parameters. `total` counts every
     row that passes the filters and search; `more` tells whether rows follow
     the page, and `last_keys` are the key values of its last row, to start
-    the next page after. None means the parent in `request.parent` does not exist.
+    the next page after. None means the parent in `spec.parent` does not exist.
     """
-    params = {**(params or {}), "limit": request.limit + 1, "offset": request.offset}
-    filters = dict(request.filters)
+    params = {**(params or {}), "limit": spec.limit + 1, "offset": spec.offset}
+    conditions = [compare(column, "=", value, params) for column, value in spec.filters.items()]
+    conditions += [compare(column, ">=", value, params) for column, value in spec.minimums.items()]
     parent_found = sql.SQL("true")
-    if request.parent:
-        column, params["id"], exists = request.parent
-        filters[column] = params["id"]
+    if spec.parent:  # the parent's `exists` statement takes its id as %(id)s
+        column, params["id"], exists = spec.parent
+        conditions.append(sql.SQL("{} = %(id)s").format(sql.Identifier(column)))
         parent_found = sql.SQL("({})").format(sql.SQL(exists.sql))
-    conditions = [compare(column, "=", value, params) for column, value in filters.items()]
-    conditions += [compare(column, ">=", value, params) for column, value in request.minimums.items()]
-    if request.q:
-        params["pattern"] = "%" + escape_like(request.q) + "%"
+    if spec.q:
+        params["pattern"] = "%" + escape_like(spec.q) + "%"
         conditions.append(
             sql.SQL("({})").format(
                 sql.SQL(" OR ").join(
-                    sql.SQL("{}::text ILIKE %(pattern)s").format(sql.Identifier(c)) for c in request.search
+                    sql.SQL("{}::text ILIKE %(pattern)s").format(sql.Identifier(c)) for c in spec.search
                 )
             )
         )
@@ -84,9 +87,9 @@ def page(cur, rows, request, params=None):
             parent_found=parent_found,
             rows=sql.SQL(rows),
             where=sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true"),
-            seek=seek(request.keys, request.after, params) if request.after else sql.SQL("true"),
-            order=order_by(request.keys),
-            page_order=order_by(request.keys, "page"),
+            seek=seek(spec.keys, spec.after, params) if spec.after else sql.SQL("true"),
+            order=order_by(spec.keys),
+            page_order=order_by(spec.keys, "page"),
         ),
         params,
     )
@@ -95,14 +98,14 @@ def page(cur, rows, request, params=None):
     if not parent_found:
         return None
     on_page = [row for row in result if row["on_page"]]
-    found = on_page[: request.limit]
+    found = on_page[: spec.limit]
     for row in found:
         del row["total"], row["parent_found"], row["on_page"]
     return {
         "total": total,
         "rows": found,
-        "more": len(on_page) > request.limit,
-        "last_keys": [found[-1][k.column] for k in request.keys] if found else None,
+        "more": len(on_page) > spec.limit,
+        "last_keys": [found[-1][k.column] for k in spec.keys] if found else None,
     }
 
 

@@ -32,10 +32,10 @@ class Query:
     sql: str
     doc: str
 
-    def __call__(self, cur, page=None, **params):
-        """Run the statement with `params`; `page` (a paging.Page) for a `#` statement."""
+    def __call__(self, cur, *spec, **params):
+        """Run the statement with `params`; a `#` statement takes a paging.PageSpec first."""
         if self.kind == "#":
-            return paging.page(cur, self.sql, page, params)
+            return paging.page(cur, self.sql, *spec, params)
         cur.execute(self.sql, params)
         if self.kind == "^":
             return cur.fetchone()
