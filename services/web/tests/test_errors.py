@@ -119,7 +119,9 @@ def test_a_body_declared_utf8_is_read_as_such(client):
         (
             "/site/5",
             {"name": "nul\u0000byte"},
-            {"name": "must not contain NUL characters or lone surrogates"},
+            {
+                "name": "must not be blank, start or end with spaces, or contain NUL characters or lone surrogates"
+            },
         ),
         (
             "/computer/5",
@@ -274,6 +276,31 @@ def test_database_errors_that_validation_should_prevent_still_map_to_problems(
     assert response.mimetype == PROBLEM
 
 
+@pytest.mark.parametrize("name", ["", "   ", " Site", "Site\t", "\n"])
+def test_a_blank_name_or_one_with_surrounding_spaces_is_a_400(client, pg_conn, name):
+    body = assert_problem(client.post("/sites/", json={"name": name}), 400)
+    assert list(body["errors"]) == ["name"]
+    assert query(pg_conn, "SELECT count(*) FROM site") == [(3,)]
+
+
+def test_postgresql_refuses_blank_names_too(pg_conn):
+    for table in ("lab", "site"):
+        with pytest.raises(psycopg2.errors.CheckViolation):
+            query(pg_conn, f"INSERT INTO {table} (name) VALUES ('  ')")
+
+
+def test_lab_names_are_unique_whatever_their_case(client):
+    assert client.post("/labs/", json={"name": "anon"}).status_code == 201
+    body = assert_problem(client.post("/labs/", json={"name": "ANON"}), 409)
+    assert (body["detail"], body["errors"]) == (
+        "a lab with name ANON already exists",
+        {"name": "already taken"},
+    )
+    assert assert_problem(client.patch("/lab/1", json={"name": "Anon"}), 409)["errors"] == {
+        "name": "already taken"
+    }
+
+
 def test_a_refusal_that_is_not_the_permission_triggers_is_worded_by_us(app, pg_conn):
     from project.api.errors import database_error
 
@@ -317,7 +344,7 @@ def test_json_nested_too_deep_is_a_400(client):
 def test_a_lone_surrogate_in_text_is_a_400(client):
     response = client.post("/labs/", data='{"name": "\\ud800"}', content_type="application/json")
     assert assert_problem(response, 400)["errors"] == {
-        "name": "must not contain NUL characters or lone surrogates"
+        "name": "must not be blank, start or end with spaces, or contain NUL characters or lone surrogates"
     }
 
 
@@ -370,18 +397,27 @@ def test_only_a_table_with_no_id_left_above_the_sequence_says_ids_are_exhausted(
 def test_every_constraint_a_client_can_break_is_mapped_by_name(pg_conn):
     from project.api.errors import FOREIGN_KEYS, UNIQUE
 
-    inventory = ("lab", "site", "computer", "freezer", "container")
-    found = query(
+    inventory = ["lab", "site", "computer", "freezer", "container"]
+    unique = query(
         pg_conn,
         """
-        SELECT c.conname, c.contype, a.attname, c.confrelid::regclass::text
-          FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-         WHERE c.conrelid::regclass::text = ANY (%s) AND c.contype IN ('u', 'f')
+        SELECT i.indexrelid::regclass::text, coalesce(a.attname, 'name')
+          FROM pg_index i LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+         WHERE i.indrelid::regclass::text = ANY (%s) AND i.indisunique AND NOT i.indisprimary
         """,
-        (list(inventory),),
+        (inventory,),
+    )  # an expression index (lower(name)) has no column: its one is name
+    assert dict(unique) == UNIQUE
+    references = query(
+        pg_conn,
+        """
+        SELECT c.conname, a.attname, c.confrelid::regclass::text
+          FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         WHERE c.conrelid::regclass::text = ANY (%s) AND c.contype = 'f'
+        """,
+        (inventory,),
     )
-    assert {name: column for name, kind, column, _ in found if kind == "u"} == UNIQUE
-    assert {name: (column, parent) for name, kind, column, parent in found if kind == "f"} == FOREIGN_KEYS
+    assert {name: (column, parent) for name, column, parent in references} == FOREIGN_KEYS
 
 
 @pytest.fixture

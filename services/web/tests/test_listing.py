@@ -90,7 +90,7 @@ def test_filters_on_children_lists_and_other_types(client):
         ("/computers?mac=nonsense", {"mac": "must be a MAC address such as 08:00:2b:01:02:03"}),
         ("/sites?q=" + "x" * 201, {"q": "must be at most 200 characters, without NUL"}),
         ("/sites?q=%00", {"q": "must be at most 200 characters, without NUL"}),
-        ("/sites?name=%00", {"name": "must not contain NUL characters or lone surrogates"}),
+        ("/sites?name=%00", {"name": "must not be blank, start or end with spaces, or contain NUL characters or lone surrogates"}),
         ("/sites?format=xml", {"format": "must be json or csv"}),
         ("/sites?limit=0", {"limit": "must be an integer from 1 to 1000"}),
         ("/sites?after=garbage", {"after": "must be a cursor from a Link header of this list with order=id"}),
@@ -168,7 +168,7 @@ def test_csv_by_accept_header_or_format_parameter(client):
     ):
         assert response.mimetype == "text/csv"
         assert response.headers["X-Total-Count"] == "2"
-        assert response.data.decode() == "id,name,site_id\r\n1,-20C,1\r\n2,-40C,1\r\n"
+        assert response.data.decode() == "id,name,site_id\r\n1,'-20C,1\r\n2,'-40C,1\r\n"
     assert client.get("/sites?format=json", headers={"Accept": "text/csv"}).mimetype == "application/json"
     assert client.get("/sites", headers={"Accept": "text/html, */*"}).mimetype == "application/json"
 
@@ -178,6 +178,14 @@ def test_csv_quotes_what_needs_quoting_and_leaves_nulls_empty(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/sites?format=csv&name=Site 2").data.decode())))
     assert rows[0]["address"] == 'a, "quoted"\nline'
     assert rows[0]["contact"] == ""
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_neutralises_spreadsheet_formulas_and_json_keeps_them(client, name):
+    client.patch("/site/1", json={"contact": name})
+    rows = list(csv.DictReader(io.StringIO(client.get("/sites?format=csv").data.decode(), newline="")))
+    assert rows[0]["contact"] == "'" + name
+    assert client.get("/sites").json[0]["contact"] == name
 
 
 def test_instruments_keyset_pages_by_site_and_position(client, pg_conn):

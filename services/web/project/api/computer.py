@@ -2,7 +2,7 @@
 
 from ..database.queries import load
 from .rows import table_blueprint
-from .validation import reference, text
+from .validation import name_field, reference, text
 
 MAC = (
     "^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}$"  # 08:00:2b:01:02:03
@@ -11,7 +11,7 @@ MAC = (
 )
 
 FIELDS = {
-    "name": text(200, required=True),
+    "name": name_field(200),
     "mac": {
         **text(17, pattern=MAC, error="must be a MAC address such as 08:00:2b:01:02:03"),
         "x-canonical": "mac",

@@ -68,7 +68,7 @@ def unavailable(detail):
 
 
 # What each constraint a client can break means: by name, never by PostgreSQL's message text.
-UNIQUE = {"lab_name_key": "name", "computer_mac_key": "mac", "container_uuid_key": "uuid"}
+UNIQUE = {"lab_name_lower_key": "name", "computer_mac_key": "mac", "container_uuid_key": "uuid"}
 FOREIGN_KEYS = {}  # constraint -> (the referencing field, the table it refers to); see rows.table_blueprint
 IDS_EXHAUSTED = (
     "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>"

@@ -2,8 +2,8 @@
 
 from ..database.queries import load
 from .rows import table_blueprint
-from .validation import reference, text
+from .validation import name_field, reference
 
-FIELDS = {"name": text(200, required=True), "site_id": reference("site")}
+FIELDS = {"name": name_field(200), "site_id": reference("site")}
 
 bp = table_blueprint("freezer", FIELDS, load("freezer"))

@@ -2,8 +2,8 @@
 
 from ..database.queries import load
 from .rows import table_blueprint
-from .validation import text
+from .validation import name_field
 
-FIELDS = {"name": text(200, required=True)}
+FIELDS = {"name": name_field(200)}
 
 bp = table_blueprint("lab", FIELDS, load("lab"))

@@ -241,12 +241,20 @@ def to_csv(columns, rows):
     return out.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets may run as a formula
+
+
 def csv_value(value):
-    """Return a value as CSV shows it."""
+    """Return a value as CSV shows it; text a spreadsheet could run as a formula starts with '.
+
+    (OWASP's advice against CSV injection: =HYPERLINK(...) is written '=HYPERLINK(...).)
+    """
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True)
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -2,11 +2,11 @@
 
 from ..database.queries import load
 from .rows import table_blueprint
-from .validation import reference, text
+from .validation import name_field, reference, text
 
 FIELDS = {
     "lab_id": reference("lab", required=False),
-    "name": text(200, required=True),
+    "name": name_field(200),
     "contact": text(200),
     "address": text(500),
     "state_or_region": text(100),

@@ -38,6 +38,17 @@ def text(max_length, required=False, pattern=NO_NUL, error=None, digits=False):
     return schema
 
 
+NAME = "^[^\\s\\u0000\\ud800-\\udfff]([^\\u0000\\ud800-\\udfff]*[^\\s\\u0000\\ud800-\\udfff])?$"
+
+
+NAME_ERROR = "must not be blank, start or end with spaces, or contain NUL characters or lone surrogates"
+
+
+def name_field(max_length):
+    """Schema of a name: required text with a non-space character, not starting or ending with spaces."""
+    return text(max_length, required=True, pattern=NAME, error=NAME_ERROR)
+
+
 def reference(table, required=True):
     """Schema of a foreign key: the positive 32-bit integer id of a row of `table`."""
     types = "integer" if required else ["integer", "null"]
