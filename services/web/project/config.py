@@ -49,3 +49,4 @@ class Config:
         "RATE_LIMIT_AUTH", "10 per minute"
     )  # POST /auth/tokens, per client address
     RATELIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
+    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "")  # comma-separated origins; empty: no CORS

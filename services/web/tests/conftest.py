@@ -9,6 +9,7 @@ TEST_DATABASE_URL. Before each test every table is emptied, its identity
 restarted, and the example data loaded again, so tests do not see each other.
 """
 
+import contextlib
 import os
 import threading
 
@@ -86,15 +87,22 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def live_url(app):
-    """Serve the app over real HTTP on 127.0.0.1 in a thread; return its base URL."""
+@contextlib.contextmanager
+def serving(app):
+    """Serve `app` over real HTTP on 127.0.0.1 in a thread; give its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(10)
+
+
+@pytest.fixture
+def live_url(app):
+    """Serve the app over real HTTP on 127.0.0.1; return its base URL."""
+    with serving(app) as url:
+        yield url
 
 
 def query(conn, statement, params=None):

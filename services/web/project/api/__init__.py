@@ -1,5 +1,6 @@
 """The HTTP API: one blueprint per resource, plus errors, auth, health probes and the OpenAPI document."""
 
+from flask_cors import CORS
 from werkzeug.routing import IntegerConverter
 
 from . import auth, computer, container, errors, freezer, health, history, instrument, lab, openapi, site
@@ -14,6 +15,16 @@ def init_app(app):
     limiter.init_app(app)
     limiter.exempt(health.bp)
     app.before_request(auth.authorize)
+    origins = [o.strip() for o in app.config["CORS_ORIGINS"].split(",") if o.strip()]
+    if origins:  # browsers on these origins may call the API, tokens and conditional requests included
+        CORS(
+            app,
+            origins=origins,
+            methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Link", "Location", "X-Total-Count", "Retry-After", "WWW-Authenticate"],
+            max_age=600,
+        )
 
 
 class IdConverter(IntegerConverter):
