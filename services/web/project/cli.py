@@ -5,9 +5,14 @@ flask --app project users create NAME --role editor --lab 1 [--lab 2]
 flask --app project tokens issue NAME [--name laptop] [--expires-in-days 90]
 flask --app project tokens list [--user NAME]
 flask --app project tokens revoke ID
+
+./scripts/flask runs these on ./scripts/server's database when DATABASE_URL is
+unset. A database that cannot be reached is one line (and exit status 1), not a
+traceback.
 """
 
 import click
+import psycopg2
 from flask import current_app
 from flask.cli import AppGroup
 from werkzeug.security import generate_password_hash
@@ -24,10 +29,22 @@ users_cli = AppGroup("users", help="Create users.")
 tokens_cli = AppGroup("tokens", help="Issue, list and revoke API tokens.")
 
 
+def database():
+    """Return the app's connection.
+
+    :raise click.ClickException: if the database cannot be reached, saying why in one line.
+    """
+    try:
+        return get_db()
+    except psycopg2.Error as e:  # what connecting raises: OperationalError, or a malformed URL
+        reason = "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
+        raise click.ClickException(f"cannot connect to the database (DATABASE_URL): {reason}") from None
+
+
 def run_script(name):
     """Run one file of the SQL scripts directory on the app's database."""
     path = current_app.config["POSTGRES_SCRIPTS"] / name
-    run_sql_file(get_db(), path)
+    run_sql_file(database(), path)
     click.echo(f"applied {path}")
 
 
@@ -50,7 +67,7 @@ def seed_command():
 @click.password_option(help="Asked for when not given (input hidden).")
 def create_user_command(username, role, labs, password):
     """Create a user with a (hashed) password."""
-    with transaction(get_db()) as cur:
+    with transaction(database()) as cur:
         user = auth.create_user(
             cur, username=username, password_hash=generate_password_hash(password), role=role, labs=list(labs)
         )
@@ -63,7 +80,7 @@ def create_user_command(username, role, labs, password):
 @click.option("--expires-in-days", type=click.IntRange(1, 3650), help="Default: never expires.")
 def issue_token_command(username, name, expires_in_days):
     """Issue a token for a user and print it (it cannot be shown again)."""
-    with transaction(get_db()) as cur:
+    with transaction(database()) as cur:
         user = auth.read_user(cur, username=username)
         if user is None:
             raise click.ClickException(f"no user {username}")
@@ -79,7 +96,7 @@ def issue_token_command(username, name, expires_in_days):
 @click.option("--user", "username", help="Only this user's tokens.")
 def list_tokens_command(username):
     """List tokens (never their values), newest first."""
-    for t in auth.list_tokens(get_db().cursor(), username=username):
+    for t in auth.list_tokens(database().cursor(), username=username):
         state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "live"
         click.echo(
             f"{t['id']}\t{t['username']}\t{t['name'] or ''}\t{state}\texpires {t['expires_at'] or 'never'}"
@@ -90,7 +107,7 @@ def list_tokens_command(username):
 @click.argument("token_id", type=int)
 def revoke_token_command(token_id):
     """Revoke a token at once."""
-    if auth.revoke_token(get_db().cursor(), token_id=token_id, user_id=None) is None:
+    if auth.revoke_token(database().cursor(), token_id=token_id, user_id=None) is None:
         raise click.ClickException(f"no live token {token_id}")
     click.echo(f"revoked token {token_id}")
 

@@ -1,13 +1,18 @@
-"""The Flask CLI that docker and people use: flask --app project db init|seed."""
+"""The Flask CLI that docker and people use: flask --app project db|users|tokens, and ./scripts/flask."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import psycopg2
 import pytest
+import requests
 from conftest import query
+from test_devserver import free_port, start_server
+
+from project.config import REPO
 
 WEB = Path(__file__).resolve().parents[1]
 
@@ -77,3 +82,72 @@ def test_create_a_user_issue_list_and_revoke_a_token(app, pg_conn):
     assert runner.invoke(args=["tokens", "issue", "nobody"]).exit_code == 1
     password = query(pg_conn, "SELECT password_hash FROM app_user WHERE username = 'alice'")[0][0]
     assert "s3cret" not in password and password.startswith("scrypt:")
+
+
+def scripts_flask(datadir, *args):
+    """Run ./scripts/flask ARGS with DATABASE_URL unset and the local server's data in `datadir`."""
+    env = {**os.environ, "LOCAL_PGDATA": str(datadir)}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [REPO / "scripts" / "flask", *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_scripts_flask_works_on_the_local_servers_database(tmp_path):
+    datadir, port = tmp_path / "pgdata", free_port()
+    server = start_server(datadir, port)
+    try:
+        assert "create_tables.sql" in scripts_flask(datadir, "db", "init").stdout
+        created = scripts_flask(
+            datadir, "users", "create", "alice", "--role", "editor", "--lab", "1", "--password", "s3cret"
+        )
+        assert created.returncode == 0, created.stderr
+        assert "created editor alice" in created.stdout
+        issued = scripts_flask(datadir, "tokens", "issue", "alice", "--name", "laptop")
+        assert issued.returncode == 0, issued.stderr
+        token = issued.stdout.strip().splitlines()[-1]
+        site = f"http://127.0.0.1:{port}/site/1"
+        assert requests.get(site, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code == 200
+        assert (
+            requests.get(site, headers={"Authorization": "Bearer not-a-token"}, timeout=10).status_code == 401
+        )
+        assert "alice\tlaptop\tlive" in scripts_flask(datadir, "tokens", "list", "--user", "alice").stdout
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "init"],
+        ["db", "seed"],
+        ["users", "create", "bob", "--role", "reader", "--password", "s3cret"],
+        ["tokens", "issue", "bob"],
+        ["tokens", "list"],
+        ["tokens", "revoke", "1"],
+    ],
+)
+def test_a_database_that_cannot_be_reached_is_one_clear_line(args):
+    port = free_port()  # nothing listens there
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "project", *args],
+        cwd=WEB,
+        env={**os.environ, "DATABASE_URL": f"postgresql://labinv:secret@127.0.0.1:{port}/labinv"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        f'Error: cannot connect to the database (DATABASE_URL): connection to server at "127.0.0.1", port {port} failed:'
+    )
+    assert "secret" not in line
+
+
+def test_scripts_flask_without_a_local_server_says_so_in_one_line(tmp_path):
+    result = scripts_flask(tmp_path / "nothing", "tokens", "list")
+    assert result.returncode == 1
+    [line] = [line for line in result.stderr.splitlines() if not line.startswith("==> ")]  # but bootstrap's
+    assert f'connection to server on socket "{tmp_path / "nothing"}/.s.PGSQL.5432" failed' in line

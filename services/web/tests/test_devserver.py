@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from devtools.localdb import LocalPostgres
+from devtools.localdb import DataDirInUse, LocalPostgres
 from project.config import REPO
 
 START_TIMEOUT = 120
@@ -35,14 +35,23 @@ def postgres_running_on(datadir):
     return pids
 
 
-def start_server(datadir, port, database_url=None):
-    """Start ./scripts/server on `port` with its data in `datadir`; wait until it serves."""
+def server_env(datadir, port, database_url=None):
+    """Return the environment of ./scripts/server on `port` with its data in `datadir`."""
     env = {**os.environ, "PORT": str(port), "LOCAL_PGDATA": str(datadir)}
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    return env
+
+
+def start_server(datadir, port, database_url=None):
+    """Start ./scripts/server on `port` with its data in `datadir`; wait until it serves."""
     process = subprocess.Popen(
-        [REPO / "scripts" / "server"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [REPO / "scripts" / "server"],
+        env=server_env(datadir, port, database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -85,7 +94,7 @@ def test_the_server_serves_example_data_keeps_changes_and_stops_everything(tmp_p
             "Kept Lab",
         ]
 
-        server.kill()  # SIGKILL: no chance to clean up; PostgreSQL must still go
+        server.kill()  # SIGKILL: no chance to clean up; PostgreSQL must still go, and the lock with it
         server.wait(10)
         assert wait_gone(datadir) == []
         server = start_server(datadir, port)
@@ -96,6 +105,50 @@ def test_the_server_serves_example_data_keeps_changes_and_stops_everything(tmp_p
     finally:
         if server.poll() is None:
             server.kill()
+        for pid in postgres_running_on(datadir):
+            os.kill(pid, signal.SIGKILL)
+
+
+def refused_server(datadir, port):
+    """Run ./scripts/server on `port` and `datadir`, expecting it to refuse at once; return its output."""
+    result = subprocess.run(
+        [REPO / "scripts" / "server"],
+        env=server_env(datadir, port),
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout == ""
+    return result.stderr
+
+
+def test_a_second_server_refuses_to_start_and_leaves_the_first_alone(tmp_path):
+    datadir, port = tmp_path / "pgdata", free_port()
+    url = f"http://127.0.0.1:{port}"
+    first = start_server(datadir, port)
+    try:
+        postgres = postgres_running_on(datadir)
+        assert refused_server(datadir, port) == (
+            f"scripts/server: another ./scripts/server is running on {datadir}; "
+            "stop it first, or set LOCAL_PGDATA and PORT to run a second one\n"
+        )
+        assert refused_server(datadir, free_port()).startswith("scripts/server: another ./scripts/server")
+        assert refused_server(tmp_path / "other", port) == (
+            f"scripts/server: cannot listen on 127.0.0.1:{port} (Address already in use); "
+            "free it, or set PORT\n"
+        )
+        assert postgres_running_on(tmp_path / "other") == []
+        assert postgres_running_on(datadir) == postgres
+        assert requests.get(f"{url}/site/1", timeout=10).json()["contact"] == "John Smith"
+        assert requests.post(f"{url}/labs/", json={"name": "Still here"}, timeout=10).status_code == 201
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(30) == 0
+        assert "PostgreSQL stopped" in first.stdout.read()
+    finally:
+        if first.poll() is None:
+            first.kill()
         for pid in postgres_running_on(datadir):
             os.kill(pid, signal.SIGKILL)
 
@@ -112,9 +165,26 @@ def test_with_database_url_the_server_uses_that_database_and_starts_no_other(tmp
     assert "PostgreSQL" not in server.stdout.read()
 
 
+def test_a_second_local_postgres_on_a_directory_in_use_is_refused(tmp_path):
+    first = LocalPostgres(tmp_path / "data").start()
+    second = LocalPostgres(tmp_path / "data")
+    try:
+        with pytest.raises(DataDirInUse, match="another process runs PostgreSQL on"):
+            second.start()
+        assert first.admin("SELECT 1") == (1,)
+        assert second.process is None
+        first.stop()
+        second.start()  # free once the first let go
+        assert second.admin("SELECT 1") == (1,)
+    finally:
+        second.stop()
+        first.stop()
+
+
 def test_a_server_left_on_the_data_directory_is_stopped_before_starting(tmp_path):
     first = LocalPostgres(tmp_path / "data").start()
     leftover = first.process.pid
+    first.unlock()  # as the kernel does when a run is killed: its lock goes, its server may linger
     second = LocalPostgres(tmp_path / "data")
     try:
         second.start()

@@ -5,6 +5,7 @@ as in docker-compose.prod.yml; the app's production settings (project/production
 are tested first, without servers.
 """
 
+import contextlib
 import gzip
 import time
 import uuid
@@ -80,10 +81,10 @@ def test_forwarded_headers_count_only_from_trusted_proxies(trusted_proxies, seen
 
 
 class Topology:
-    """nginx on `port` in front of gunicorn, whose access log is `app_log`."""
+    """nginx on `port` in front of gunicorn on `app_port`, whose access log is `app_log`."""
 
-    def __init__(self, port, app_log):
-        self.port, self.app_log = port, app_log
+    def __init__(self, port, app_port, app_log):
+        self.port, self.app_port, self.app_log = port, app_port, app_log
 
     def request(self, method, path, **kwargs):
         """Send one request to nginx; return the servers.Reply."""
@@ -118,12 +119,23 @@ def topology(database_url, tmp_path_factory):
         servers.gunicorn(database_url, app_port, app_log),
         servers.nginx(tmp, port, app_port, Config.MAX_CONTENT_LENGTH),
     ):
-        yield Topology(port, app_log)
+        yield Topology(port, app_port, app_log)
 
 
 def assert_security_headers(reply):
     """Check the headers nginx adds to every response."""
     assert {name: reply.headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
+
+
+def assert_problem(reply, status, title):
+    """Check an answer of nginx or gunicorn (not the app): problem+json with this status and title."""
+    assert reply.status == status
+    assert reply.headers["Content-Type"] == "application/problem+json"
+    problem = reply.json()
+    assert set(problem) == {"type", "title", "status", "detail"}
+    assert (problem["type"], problem["title"], problem["status"]) == ("about:blank", title, status)
+    assert problem["detail"]
+    assert_security_headers(reply)
 
 
 @pytest.mark.parametrize("path", ["/static/robots.txt", "/robots.txt"])
@@ -190,21 +202,150 @@ def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology, pg_c
     assert "probe=too-large" not in topology.app_log.read_text()
 
 
-def test_nginx_answers_problem_json_when_the_app_is_down(tmp_path):
+@pytest.mark.parametrize(
+    ("upstream", "status", "title"),
+    [("nobody", 502, "Bad Gateway"), ("silent", 504, "Gateway Timeout")],
+)
+def test_nginx_answers_problem_json_when_the_app_is_down_or_silent(tmp_path, upstream, status, title):
     if not servers.NGINX.exists():
         pytest.skip(NO_NGINX)
-    port, nobody_there = servers.free_port(), servers.free_port()
-    with servers.nginx(tmp_path, port, nobody_there, Config.MAX_CONTENT_LENGTH):
+    port = servers.free_port()
+    faster = {"proxy_read_timeout 50s;": "proxy_read_timeout 1s;"}  # the 504 in 1 s, not 50
+    with contextlib.ExitStack() as stack:
+        app_port = (
+            servers.free_port() if upstream == "nobody" else stack.enter_context(servers.silent_upstream())
+        )
+        stack.enter_context(servers.nginx(tmp_path, port, app_port, Config.MAX_CONTENT_LENGTH, faster))
         reply = servers.request(port, "GET", "/readyz")
-    assert reply.status == 502
-    assert reply.headers["Content-Type"] == "application/problem+json"
-    assert reply.json() == {
-        "type": "about:blank",
-        "title": "Bad Gateway",
-        "status": 502,
-        "detail": "the API server is not answering; try again shortly",
-    }
-    assert_security_headers(reply)
+    assert_problem(reply, status, title)
+
+
+HOST = b"Host: localhost\r\nConnection: close\r\n"
+
+
+def chunked(body, size=16384):
+    """Return `body` in the chunked transfer coding: chunks of `size` bytes, then the last chunk."""
+    parts = [body[start : start + size] for start in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts) + b"0\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "title"),
+    [
+        pytest.param(
+            b"GET /site/\xff HTTP/1.1\r\n" + HOST + b"\r\n", 400, "Bad Request", id="raw-0xff-in-the-path"
+        ),
+        pytest.param(
+            "GET /sites?q=é HTTP/1.1\r\n".encode() + HOST + b"\r\n",
+            400,
+            "Bad Request",
+            id="raw-utf-8-in-the-query",
+        ),
+        pytest.param(b"GET /site/1 HTTP/1.1\r\n\r\n", 400, "Bad Request", id="no-host"),
+        pytest.param(b"\x16\x03\x01\x02\x00\x01\x00\r\n\r\n", 400, "Bad Request", id="tls-to-the-http-port"),
+        pytest.param(
+            b"GET /sites?q=" + b"a" * 10_000_000 + b" HTTP/1.1\r\n" + HOST + b"\r\n",
+            414,
+            "Request URI Too Long",
+            id="10-mb-query-string",
+        ),
+        pytest.param(
+            b"GET /sites HTTP/1.1\r\n" + HOST + b"Cookie: " + b"a" * 10_000 + b"\r\n\r\n",
+            431,
+            "Request Header Fields Too Large",
+            id="a-10-kb-header",
+        ),
+        pytest.param(
+            b"GET /sites HTTP/1.1\r\n"
+            + HOST
+            + b"".join(b"X-%d: %s\r\n" % (i, b"a" * 1000) for i in range(40))
+            + b"\r\n",
+            431,
+            "Request Header Fields Too Large",
+            id="40-kb-of-headers",
+        ),
+        pytest.param(
+            b"POST /sites HTTP/1.1\r\n"
+            + HOST
+            + b"Transfer-Encoding: chunked\r\n\r\n"
+            + chunked(b" " * (Config.MAX_CONTENT_LENGTH + 1)),
+            413,
+            "Request Entity Too Large",
+            id="a-chunked-body-over-the-limit",
+        ),
+        pytest.param(
+            b"GET /site/1 HTTP/9.9\r\n" + HOST + b"\r\n", 505, "HTTP Version Not Supported", id="http-9.9"
+        ),
+        pytest.param(
+            b"POST /sites HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+            501,
+            "Not Implemented",
+            id="gzip-transfer-encoding",
+        ),
+        pytest.param(
+            b"GET /static/none.css HTTP/1.1\r\n" + HOST + b"\r\n", 404, "Not Found", id="no-such-static-file"
+        ),
+        pytest.param(
+            b"POST /robots.txt HTTP/1.1\r\n" + HOST + b"Content-Length: 0\r\n\r\n",
+            405,
+            "Method Not Allowed",
+            id="post-to-a-static-file",
+        ),
+        pytest.param(
+            b"GET /robots.txt HTTP/1.1\r\n" + HOST + b"Range: bytes=100000-\r\n\r\n",
+            416,
+            "Requested Range Not Satisfiable",
+            id="a-range-outside-a-static-file",
+        ),
+    ],
+)
+def test_nginx_answers_what_it_refuses_as_problem_json(topology, raw, status, title):
+    assert_problem(servers.send_raw(topology.port, raw), status, title)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"GET /site/1 HTTP/1.1\r\n" + HOST + b"X-Note: a\x01b\r\n\r\n", id="control-character"),
+        pytest.param(
+            b"GET /site/1 HTTP/1.1\r\n" + HOST + b"Content-Type: text/csv\r\nContent-Type: a/b\r\n\r\n",
+            id="two-content-types",
+        ),
+        pytest.param(b"AB /site/1 HTTP/1.1\r\n" + HOST + b"\r\n", id="two-letter-method"),
+    ],
+)
+def test_what_nginx_passes_and_gunicorn_refuses_is_problem_json_too(topology, raw):
+    reply = servers.send_raw(topology.port, raw)
+    assert_problem(reply, 400, "Bad Request")
+    assert reply.json() == servers.send_raw(topology.app_port, raw).json()  # gunicorn's answer, passed on
+
+
+def test_nginx_limits_come_before_gunicorns(topology):
+    """The longest request line and header line nginx accepts reach the app, so gunicorn's limits are never met."""
+    line = b"GET /healthz?pad= HTTP/1.1"
+    longest = line.replace(b"=", b"=" + b"a" * (8190 - len(line)))
+    assert len(longest) == 8190
+    assert servers.send_raw(topology.port, longest + b"\r\n" + HOST + b"\r\n").status == 200
+    too_long = longest.replace(b"=", b"=a")
+    assert_problem(
+        servers.send_raw(topology.port, too_long + b"\r\n" + HOST + b"\r\n"), 414, "Request URI Too Long"
+    )
+    forwarded = b"X-Forwarded-For: " + b"1" * (8190 - len(b"X-Forwarded-For: "))  # nginx appends to it
+    assert (
+        servers.send_raw(topology.port, b"GET /healthz HTTP/1.1\r\n" + HOST + forwarded + b"\r\n\r\n").status
+        == 200
+    )
+    tiny = b"".join(b"X-%d: 1\r\n" % i for i in range(500))  # 5 times gunicorn's default limit
+    assert servers.send_raw(topology.port, b"GET /healthz HTTP/1.1\r\n" + HOST + tiny + b"\r\n").status == 200
+
+
+def test_the_apps_own_errors_pass_through_nginx_untouched(topology, pg_conn):
+    for path in ("/site/999", "/nowhere", "/sites?limit=0"):
+        through_nginx = topology.request("GET", path)
+        from_the_app = servers.request(topology.app_port, "GET", path)
+        assert through_nginx.status == from_the_app.status >= 400
+        assert through_nginx.headers["Content-Type"] == "application/problem+json"
+        assert through_nginx.body == from_the_app.body
 
 
 def test_readyz_follows_the_database_going_down_and_coming_back(topology, pg_server):

@@ -54,6 +54,25 @@ def request(port, method, path, *, body=None, headers=None, source="127.0.0.1"):
         conn.close()
 
 
+def send_raw(port, data):
+    """Send the bytes `data` as they are (a request http.client would refuse to send); return the Reply."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)  # a server may answer and stop reading before the end
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return Reply(response.status, response.headers, response.read())
+
+
+@contextlib.contextmanager
+def silent_upstream():
+    """Yield the port of a server that accepts connections and never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)  # the kernel completes the connections; nothing reads them
+        yield sock.getsockname()[1]
+
+
 def free_port():
     """Return a TCP port free on 127.0.0.1 at the moment."""
     with socket.socket() as sock:
@@ -80,9 +99,16 @@ def gunicorn(database_url, port, log_path):
     return serving(args, port, log_path, cwd=WEB, env=env)
 
 
-def nginx(prefix, port, upstream_port, max_content_length):
-    """Run nginx.conf on 127.0.0.1:port in front of 127.0.0.1:upstream_port; files go in `prefix`."""
+def nginx(prefix, port, upstream_port, max_content_length, edits=None):
+    """Run nginx.conf on 127.0.0.1:port in front of 127.0.0.1:upstream_port; files go in `prefix`.
+
+    `edits` maps lines of nginx.conf to what replaces them (e.g. a shorter timeout).
+    """
     conf = prefix / "nginx.conf"
+    template = NGINX_TEMPLATE.read_text()
+    for line, replacement in (edits or {}).items():
+        assert line in template, f"nginx.conf has no line {line!r}"
+        template = template.replace(line, replacement)
     values = {
         "NGINX_LISTEN": f"127.0.0.1:{port}",
         "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,  # workers that can read the checkout
@@ -90,7 +116,7 @@ def nginx(prefix, port, upstream_port, max_content_length):
         "STATIC_ROOT": str(STATIC_ROOT),
         "MAX_CONTENT_LENGTH": str(max_content_length),
     }
-    conf.write_text(render(NGINX_TEMPLATE.read_text(), values))
+    conf.write_text(render(template, values))
     args = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-g", f"daemon off; pid {prefix / 'nginx.pid'};"]
     return serving(args, port, prefix / "nginx.log")
 
