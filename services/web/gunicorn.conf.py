@@ -15,7 +15,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0)) + 1))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# The database cancels a statement after 30 s (DB_STATEMENT_TIMEOUT_MS), gunicorn
+# The database cancels a statement after 5 s (DB_STATEMENT_TIMEOUT_MS), gunicorn
 # kills a silent worker after 45 s, nginx gives up on gunicorn after 50 s.
 timeout = 45
 graceful_timeout = 20

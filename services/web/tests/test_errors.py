@@ -240,7 +240,8 @@ def test_a_query_past_the_statement_timeout_is_a_503(app, client, pg_conn):
 
         db.init_app(app)
         try:
-            assert_problem(client.get("/site/1"), 503)
+            body = assert_problem(client.get("/site/1"), 503)
+            assert body["detail"].startswith("the request took too long and was cancelled")
         finally:
             cur.execute("ROLLBACK")
     assert client.get("/site/1").status_code == 200

@@ -78,7 +78,10 @@ IDS_EXHAUSTED = (
 @bp.app_errorhandler(psycopg2.OperationalError)
 @bp.app_errorhandler(psycopg2.InterfaceError)
 def database_unavailable(e):
-    """Answer 503 when the database cannot be reached or gave up on a statement."""
+    """Answer 503 when the database cannot be reached, or cancelled a statement that ran too long."""
+    if isinstance(e, pg.QueryCanceled):
+        log.warning("statement cancelled after DB_STATEMENT_TIMEOUT_MS: %s", request.path)
+        return unavailable("the request took too long and was cancelled; narrow it (q, filters) or retry")
     log.warning("database unavailable: %s", e)
     return unavailable("the database is unavailable; try again shortly")
 
