@@ -22,9 +22,10 @@ def test_an_unknown_route_is_a_404_problem(client):
     assert_problem(client.get("/nowhere"), 404)
 
 
+@pytest.mark.parametrize("method", ["GET", "PUT", "POST", "PATCH", "DELETE"])
 @pytest.mark.parametrize("path", ["/site/0", "/site/-1", "/site/abc", "/site/2147483648"])
-def test_an_id_that_cannot_exist_is_a_404(client, path):
-    assert_problem(client.get(path), 404)
+def test_an_id_that_cannot_exist_is_a_404_whatever_the_method(client, path, method):
+    assert_problem(client.open(path, method=method, json={"name": "x"}), 404)
 
 
 def test_a_wrong_method_is_a_405_with_allow(client):

@@ -107,7 +107,7 @@ def test_every_table_resource_has_history_and_a_history_filter(app, pg_conn):
     from project.api.history import TABLES
 
     resources = {
-        rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules() if rule.endpoint.endswith(".upsert")
+        rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules() if rule.endpoint.endswith(".item")
     }
     triggers = query(
         pg_conn, "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE '%\\_history'"

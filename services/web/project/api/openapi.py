@@ -44,17 +44,23 @@ docs = get_swaggerui_blueprint(
 )
 
 
-def documented(operation, methods=None):
-    """Attach an OpenAPI operation to a view.
+def documented(operation=None, **by_method):
+    """Attach OpenAPI operations to a view, for the document built from the app's routes.
 
-    `operation` is a dict, or a function of the route's rule that returns one,
-    or None for a rule that is an alias (served, but left out of the
-    document). With `methods`, only those are documented; the rule's other
-    methods are aliases. An operation's "x-schemas" become component schemas.
+    `operation` documents every method of the view's routes: a dict, or a
+    function of the route's rule that returns one (None: that route is an
+    alias, served but left out of the document). Or give one operation per
+    method: documented(GET=..., PUT=...). An operation's "x-schemas" and
+    "x-parameters" become components.
     """
 
+    def lookup(rule, method):
+        if by_method:
+            return by_method.get(method)
+        return operation(rule) if callable(operation) else operation
+
     def attach(view):
-        view.openapi = (operation, methods)
+        view.openapi = lookup
         return view
 
     return attach
@@ -64,18 +70,20 @@ def document(app):
     """Return the whole OpenAPI document of `app`'s documented routes."""
     paths, schemas, parameters, tags = {}, {"Problem": PROBLEM_SCHEMA}, page_parameters(), {}
     for rule in app.url_map.iter_rules():
-        operation, methods = getattr(app.view_functions[rule.endpoint], "openapi", (None, None))
-        operation = operation(rule) if callable(operation) else operation
-        if operation is None or rule.rule.endswith("/"):  # an alias; /sites/ is /sites
+        lookup = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        if lookup is None or rule.rule.endswith("/"):  # undocumented, or an alias: /sites/ is /sites
             continue
-        operation = dict(operation)
-        schemas.update(operation.pop("x-schemas", {}))
-        parameters.update(operation.pop("x-parameters", {}))
-        tags.update(dict.fromkeys(operation.get("tags", ())))
-        item = paths.setdefault(PARAMETER.sub(r"{\g<name>}", rule.rule), {})
-        if path_parameters(rule.rule):
-            item["parameters"] = path_parameters(rule.rule)
-        for method in sorted(rule.methods & (methods or rule.methods) - {"HEAD", "OPTIONS"}):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            operation = lookup(rule, method)
+            if operation is None:
+                continue
+            operation = dict(operation)
+            schemas.update(operation.pop("x-schemas", {}))
+            parameters.update(operation.pop("x-parameters", {}))
+            tags.update(dict.fromkeys(operation.get("tags", ())))
+            item = paths.setdefault(PARAMETER.sub(r"{\g<name>}", rule.rule), {})
+            if path_parameters(rule.rule):
+                item["parameters"] = path_parameters(rule.rule)
             item[method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -194,7 +202,7 @@ def row_operations(name, fields):
     """Return the operations on table resource `name`'s rows: get, put, patch, delete and create.
 
     Their bodies are component schemas: <Name>New (create), <Name>Upsert
-    (put) and <Name>Patch; POST /<name>/{row_id} is an alias of put.
+    (put, and post: the original API's deprecated spelling of put) and <Name>Patch.
     """
     Name, tag = name.capitalize(), name + "s"
     body_ids = {"id": SAME_ID, f"{name}_id": SAME_ID}
@@ -208,6 +216,25 @@ def row_operations(name, fields):
 
     def operation(verb, summary, **rest):
         return {"operationId": f"{verb}{Name}", "tags": [tag], "summary": summary, **rest}
+
+    put = writes(
+        operation(
+            "upsert",
+            f"Create the {name} with this id, or replace all its fields",
+            description="With If-Match, only replace the version named (412 otherwise); with"
+            " If-None-Match: *, only create (412 if it exists).",
+            parameters=[IF_MATCH, {"$ref": "#/components/parameters/If-None-Match"}],
+            requestBody=json_body(schema_ref(f"{Name}Upsert")),
+            responses=responses(
+                {
+                    "200": row_response(ref, f"the replaced {name}"),
+                    "201": row_response(ref, f"the created {name}", ("ETag", "Location")),
+                },
+                *(400, 404, 409, 412, 413, 415, 422),
+            ),
+            **{"x-schemas": bodies},
+        )
+    )
 
     return {
         "get": operation(
@@ -226,24 +253,13 @@ def row_operations(name, fields):
                 404,
             ),
         ),
-        "put": writes(
-            operation(
-                "upsert",
-                f"Create the {name} with this id, or replace all its fields",
-                description="With If-Match, only replace the version named (412 otherwise); with"
-                " If-None-Match: *, only create (412 if it exists). POST does the same.",
-                parameters=[IF_MATCH, {"$ref": "#/components/parameters/If-None-Match"}],
-                requestBody=json_body(schema_ref(f"{Name}Upsert")),
-                responses=responses(
-                    {
-                        "200": row_response(ref, f"the replaced {name}"),
-                        "201": row_response(ref, f"the created {name}", ("ETag", "Location")),
-                    },
-                    *(400, 404, 409, 412, 413, 415, 422),
-                ),
-                **{"x-schemas": bodies},
-            )
-        ),
+        "put": put,
+        "post": {  # the original API's spelling of put
+            **{k: v for k, v in put.items() if k != "x-schemas"},
+            "operationId": f"post{Name}",
+            "summary": f"The same as PUT /{name}/{{row_id}} (the original API's upsert)",
+            "deprecated": True,
+        },
         "patch": writes(
             operation(
                 "patch",

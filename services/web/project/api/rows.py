@@ -75,7 +75,7 @@ def missing(name, row_id):
 
 def created(name, row):
     """Answer 201 with the new row, its ETag and Location."""
-    return answer(row, 201, Location=url_for(f"{name}.read", row_id=row["id"]))
+    return answer(row, 201, Location=url_for(f"{name}.item", row_id=row["id"]))
 
 
 def conditional(name, db, row_id, write):
@@ -116,7 +116,6 @@ def add_item_routes(bp, name, fields, db, docs):
     """Add GET, PUT (and POST), PATCH and DELETE /<name>/<id>."""
     whole, partial = body_schema(fields, required_fields(fields)), body_schema(fields)
 
-    @documented(docs["get"])
     def read(row_id):
         """Return one row, or 304 when If-None-Match names its version."""
         row = db.read(get_cursor(), id=row_id)
@@ -128,7 +127,6 @@ def add_item_routes(bp, name, fields, db, docs):
             return response
         return answer(row)
 
-    @documented(docs["put"], methods={"PUT"})
     def upsert(row_id):
         """Create the row with this id, or replace all its fields; If-Match: replace that version only."""
         body = checked_body(name, whole, row_id)
@@ -146,7 +144,6 @@ def add_item_routes(bp, name, fields, db, docs):
         row = db.upsert(get_cursor(), id=row_id, **whole_row(fields, body))
         return created(name, row) if row.pop("created") else answer(row)
 
-    @documented(docs["patch"])
     def update(row_id):
         """Change the fields in the body (an empty one changes nothing: the row is read)."""
         changes = checked_body(name, partial, row_id)
@@ -159,18 +156,22 @@ def add_item_routes(bp, name, fields, db, docs):
 
         return answer(conditional(name, db, row_id, write))
 
-    @documented(docs["delete"])
     def delete(row_id):
         """Delete the row and answer it."""
         row = conditional(name, db, row_id, lambda v: db.delete(get_cursor(), id=row_id, versions=v))
         del row["version"]
         return jsonify(row)
 
-    item = f"/{name}/<id:row_id>"
-    bp.add_url_rule(item, "read", read, methods=["GET"])
-    bp.add_url_rule(item, "upsert", upsert, methods=["PUT", "POST"])
-    bp.add_url_rule(item, "update", update, methods=["PATCH"])
-    bp.add_url_rule(item, "delete", delete, methods=["DELETE"])
+    views = {"GET": read, "HEAD": read, "PUT": upsert, "POST": upsert, "PATCH": update, "DELETE": delete}
+
+    @documented(
+        GET=docs["get"], PUT=docs["put"], POST=docs["post"], PATCH=docs["patch"], DELETE=docs["delete"]
+    )
+    def item(row_id):
+        """Serve /<name>/<id> by method (one route, so a bad id is a 404 whatever the method)."""
+        return views[request.method](row_id)
+
+    bp.add_url_rule(f"/{name}/<id:row_id>", "item", item, methods=list(views))
 
 
 def add_list_routes(bp, name, fields, db, docs):
