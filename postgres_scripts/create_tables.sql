@@ -49,10 +49,52 @@ CREATE INDEX IF NOT EXISTS freezer_site_id_idx      ON freezer (site_id, id);
 CREATE INDEX IF NOT EXISTS container_freezer_id_idx ON container (freezer_id, id);
 
 -- Names are the usual sort key of lists (?order=name): pages by name, by
--- offset or keyset, read them in order. (lab.name has its unique index.)
+-- offset or keyset, read them in order.
+CREATE INDEX IF NOT EXISTS lab_name_idx      ON lab (name, id);
 CREATE INDEX IF NOT EXISTS site_name_idx     ON site (name, id);
 CREATE INDEX IF NOT EXISTS computer_name_idx ON computer (name, id);
 CREATE INDEX IF NOT EXISTS freezer_name_idx  ON freezer (name, id);
+
+-- Search (?q=): each list's searched text has a trigram index, so a search
+-- for a piece of three or more letters or digits reads only the rows that
+-- hold it. The expressions are the very ones the list statements in
+-- services/web/project/database/*.sql match (their columns joined by a
+-- character no search holds, U+001F); their statistics are detailed enough
+-- for the planner to tell rare pieces (read by the index) from common ones
+-- (read in page order until the page is full).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS lab_search_idx ON lab USING gin (name gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS site_search_idx ON site USING gin (
+    (name || E'\x1f' || coalesce(contact, '') || E'\x1f' || coalesce(address, '') || E'\x1f'
+        || coalesce(state_or_region, '') || E'\x1f' || coalesce(country, '') || E'\x1f'
+        || coalesce(postcode_or_zip, '')) gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS computer_search_idx ON computer USING gin (
+    (name || E'\x1f' || coalesce(mac::text, '')) gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS freezer_search_idx ON freezer USING gin (name gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS container_search_idx ON container USING gin (
+    (uuid::text || E'\x1f' || coalesce(description, '')) gin_trgm_ops);
+-- The instruments search names (computer and freezer) and site names.
+CREATE INDEX IF NOT EXISTS computer_name_search_idx ON computer USING gin (name gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS site_name_search_idx ON site USING gin (name gin_trgm_ops);
+ALTER INDEX site_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+ALTER INDEX computer_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+ALTER INDEX container_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+ALTER TABLE lab ALTER COLUMN name SET STATISTICS 1000;
+ALTER TABLE site ALTER COLUMN name SET STATISTICS 1000;
+ALTER TABLE computer ALTER COLUMN name SET STATISTICS 1000;
+ALTER TABLE freezer ALTER COLUMN name SET STATISTICS 1000;
+
+-- The planner's estimate of how many rows a query returns: the total of a
+-- list whose exact count would cost too much (see database/paging.py).
+CREATE OR REPLACE FUNCTION count_estimate(query text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric::bigint;
+END
+$$;
 
 -- The id of a row the API creates: the sequence's next value, or, if a row
 -- was given that id explicitly (PUT /site/7, or an INSERT with an id in

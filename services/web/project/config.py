@@ -37,6 +37,7 @@ class Config:
     DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5_000)
     PAGE_SIZE = env_int("PAGE_SIZE", 100)
     MAX_PAGE_SIZE = env_int("MAX_PAGE_SIZE", 1000)
+    COUNT_EXACT_UP_TO = env_int("COUNT_EXACT_UP_TO", 1000)  # X-Total-Count past it: an estimate
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
     POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))
     APP_ENV = os.environ.get("APP_ENV", "development")  # "production" refuses placeholder secrets

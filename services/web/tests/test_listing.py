@@ -41,7 +41,9 @@ def test_q_searches_every_text_column_case_insensitively(client, more_sites):
     assert ids(client.get("/sites?q=bjørn")) == [8]
 
 
-@pytest.mark.parametrize(("q", "expected"), [("100%", [6]), ("_", [6, 9]), ("%", [6]), ("\\", [])])
+@pytest.mark.parametrize(
+    ("q", "expected"), [("100%", [6]), ("Zurich 1_0", []), ("der_sc", [9]), ("ich 10%", []), ("100\\", [])]
+)
 def test_like_wildcards_in_q_match_only_themselves(client, more_sites, q, expected):
     assert ids(client.get("/sites", query_string={"q": q})) == expected
 
@@ -88,8 +90,10 @@ def test_filters_on_children_lists_and_other_types(client):
         ("/sites?lab_id=one", {"lab_id": "must be an integer"}),
         ("/sites?lab_id=0", {"lab_id": "must be at least 1"}),
         ("/computers?mac=nonsense", {"mac": "must be a MAC address such as 08:00:2b:01:02:03"}),
-        ("/sites?q=" + "x" * 201, {"q": "must be at most 200 characters, without NUL"}),
-        ("/sites?q=%00", {"q": "must be at most 200 characters, without NUL"}),
+        ("/sites?q=" + "x" * 201, {"q": "must hold 3 letters or digits in a row, in at most 200 characters"}),
+        ("/sites?q=abc%00", {"q": "must hold 3 letters or digits in a row, in at most 200 characters"}),
+        ("/sites?q=ab", {"q": "must hold 3 letters or digits in a row, in at most 200 characters"}),
+        ("/sites?q=" + "%" * 200, {"q": "must hold 3 letters or digits in a row, in at most 200 characters"}),
         ("/sites?name=%00", {"name": "must not be blank, start or end with spaces, or contain NUL characters or lone surrogates"}),
         ("/sites?format=xml", {"format": "must be json or csv"}),
         ("/sites?limit=0", {"limit": "must be an integer from 1 to 1000"}),
@@ -152,12 +156,12 @@ def test_a_forged_cursor_of_the_wrong_type_is_a_400_naming_after_in_our_words(cl
 
 
 def test_the_offset_form_keeps_all_four_links_and_the_query(client, more_sites):
-    response = client.get("/sites/2/2?order=-name&q=a")
+    response = client.get("/sites/1/1?order=-name&q=and")  # the 3 sites in Switzerland
     assert links(response) == {
-        "first": "/sites/0/2?order=-name&q=a",
-        "prev": "/sites/0/2?order=-name&q=a",
-        "next": "/sites/4/2?order=-name&q=a",
-        "last": "/sites/4/2?order=-name&q=a",
+        "first": "/sites/0/1?order=-name&q=and",
+        "prev": "/sites/0/1?order=-name&q=and",
+        "next": "/sites/2/1?order=-name&q=and",
+        "last": "/sites/2/1?order=-name&q=and",
     }
 
 
@@ -305,3 +309,28 @@ def test_parse_count_accepts_the_bounds_and_refuses_outside_them():
     assert parse_count("10", "offset", 0, 10) == 10
     with pytest.raises(ApiError):
         parse_count("11", "offset", 0, 10)
+
+
+def test_totals_past_count_exact_up_to_are_estimates_and_say_so(app, client, more_sites):
+    app.config["COUNT_EXACT_UP_TO"] = 5  # 9 sites
+    response = client.get("/sites?limit=2")
+    assert response.headers["X-Total-Count-Estimated"] == "true"
+    assert int(response.headers["X-Total-Count"]) >= 6
+    assert "Prefer" in response.headers["Vary"]
+    few = client.get("/sites?q=and")  # 3 sites in Switzerland: counted exactly
+    assert few.headers["X-Total-Count"] == "3" and "X-Total-Count-Estimated" not in few.headers
+
+
+@pytest.mark.parametrize(
+    ("prefer", "total", "estimated"),
+    [("count=exact", "9", None), ("return=minimal, count=exact", "9", None), ("count=planned", None, "true"),
+     ("count=estimated", None, "true")],
+)  # fmt: skip
+def test_prefer_count_chooses_how_the_total_is_counted(app, client, more_sites, prefer, total, estimated):
+    app.config["COUNT_EXACT_UP_TO"] = 5
+    response = client.get("/sites/0/2", headers={"Prefer": prefer})
+    assert response.headers["Preference-Applied"] == prefer.split(", ")[-1]
+    assert response.headers.get("X-Total-Count-Estimated") == estimated
+    if total:
+        assert response.headers["X-Total-Count"] == total
+        assert links(response)["last"] == "/sites/8/2"  # rel=last follows the total given

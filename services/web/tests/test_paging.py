@@ -26,11 +26,14 @@ def test_page_counts_all_rows_and_returns_one_page(cur):
     del second["version"]
     assert SITE.list(cur, by_id(1, offset=1)) == {
         "total": 3,
+        "estimated": False,
         "rows": [second],
         "more": True,
         "last_keys": [2],
     }
-    assert SITE.list(cur, by_id(1, offset=5)) == {"total": 3, "rows": [], "more": False, "last_keys": None}
+    assert SITE.list(cur, by_id(1, offset=5)) == {
+        "total": 3, "estimated": False, "rows": [], "more": False, "last_keys": None
+    }  # fmt: skip
 
 
 def test_a_keyset_page_starts_after_the_given_keys(cur):
@@ -75,6 +78,47 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     assert "Index Cond: (site_id >= 15000)" in plan
     by_name = PageSpec((Key("name"), Key("id")), 100, after=("s5", "5"))
     assert "Index Cond: (name >= 's5'::text)" in explain(pg_conn, SITE.list, by_name)
+
+
+@pytest.fixture
+def many(pg_conn):
+    """20,000 sites and 40,000 each of computers, freezers and containers, analyzed."""
+    query(
+        pg_conn,
+        """
+        INSERT INTO site (name, contact) SELECT 'Site ' || n, 'Contact ' || n % 500 FROM generate_series(4, 20000) n;
+        INSERT INTO computer (name, site_id) SELECT 'Computer ' || n, 1 + n % 20000 FROM generate_series(3, 40000) n;
+        INSERT INTO freezer (name, site_id) SELECT 'Freezer ' || n, 1 + n % 20000 FROM generate_series(3, 40000) n;
+        INSERT INTO container (freezer_id, description)
+             SELECT 1 + n % 40000, 'Sample ' || n || ' plasma' FROM generate_series(4, 40000) n;
+        ANALYZE;
+        """,
+    )
+
+
+@pytest.mark.parametrize("table", ["site", "computer", "freezer", "container"])
+def test_a_search_for_a_rare_piece_can_read_the_trigram_index(pg_conn, many, table):
+    query(pg_conn, "SET enable_seqscan = off")  # these tables are small; the index must still fit
+    plan = explain(pg_conn, load(table).list, PageSpec((Key("id"),), 50, q="xyzzy", count_limit=1001))
+    assert f"Bitmap Index Scan on {table}_search_idx" in plan
+
+
+def test_an_instruments_search_can_read_the_names_and_site_names_trigram_indexes(pg_conn, many):
+    query(pg_conn, "SET enable_seqscan = off")
+    position = tuple(Key(k) for k in INSTRUMENT_ORDER)
+    plan = explain(pg_conn, load("instrument").search, PageSpec(position, 50, q="xyzzy", count_limit=1001))
+    for index in ("computer_name_search_idx", "freezer_search_idx", "site_name_search_idx"):
+        assert index in plan
+
+
+def test_a_count_stops_at_its_limit_and_estimates_past_it(cur, pg_conn, many):
+    exact = SITE.list(cur, PageSpec((Key("id"),), 5, q="Contact 42", count_limit=1001))
+    matching = query(pg_conn, "SELECT count(*) FROM site WHERE contact LIKE '%Contact 42%'")[0][0]
+    assert (exact["total"], exact["estimated"]) == (matching, False)
+    estimated = SITE.list(cur, PageSpec((Key("id"),), 5, count_limit=1001))
+    assert estimated["estimated"] and 15_000 < estimated["total"] < 25_000
+    assert len(estimated["rows"]) == 5
+    assert SITE.list(cur, PageSpec((Key("id"),), 5))["total"] == 20000  # count_limit None: exact
 
 
 class Sent(Exception):

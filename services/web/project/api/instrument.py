@@ -25,6 +25,7 @@ LISTING = Listing(
     default_order="site_id",
     search=("name", "site_name"),
     key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": ID},
+    search_rows=load("instrument").search,
 )
 
 bp = Blueprint("instrument", __name__)

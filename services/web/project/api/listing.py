@@ -3,10 +3,12 @@
 Every list takes `q` (search), equality filters, `order`, and pages either
 by offset (the original /<offset>/<limit> in the path; a list without it is
 its first page) or by keyset (`?limit=N`, then `?after=<cursor>` from the
-previous page's Link). A page is
-a bare array (or CSV with a header row) with X-Total-Count (the rows that
-pass the filters) and a Link header: first/prev/next/last for offset pages,
-first/next for keyset pages.
+previous page's Link). A page is a bare array (or CSV with a header row)
+with X-Total-Count (the rows that pass the filters: exact up to
+COUNT_EXACT_UP_TO, else the planner's estimate, flagged by
+X-Total-Count-Estimated; `Prefer: count=exact|planned|estimated` chooses)
+and a Link header: first/prev/next/last for offset pages, first/next for
+keyset pages.
 """
 
 import base64
@@ -28,6 +30,8 @@ from .validation import NO_NUL, body_schema, check, json_types
 
 MAX_OFFSET = 2**31 - 1
 MAX_Q = 200
+SEARCHABLE = r"[^\W_]{3}"  # a search reads the rows that hold one of its 3-letter pieces
+COUNTS = ("exact", "planned", "estimated")
 RESERVED = ("q", "order", "after", "limit", "format")
 FORMATS = {"json": "application/json", "csv": "text/csv"}
 
@@ -36,7 +40,7 @@ FORMATS = {"json": "application/json", "csv": "text/csv"}
 class Listing:
     """What a list offers: the list statement, its columns, filters, orders and search."""
 
-    rows: object  # the list statement (a `#` query)
+    rows: object  # the list statement (a `#` query); it searches, given a pattern
     fields: dict  # column -> JSON Schema of its value (as in request bodies): what a page answers
     filters: dict  # parameter -> JSON Schema of its value
     orders: dict  # order name ("name", "-name", ...) -> tuple of paging.Keys
@@ -45,6 +49,7 @@ class Listing:
     columns_of: dict = field(default_factory=dict)  # filter parameter -> column, where they differ
     minimums: frozenset = frozenset()  # filter parameters meaning "column >= value"
     key_schemas: dict = field(default_factory=dict)  # sort-key column that is no field -> its schema
+    search_rows: object = None  # a statement of its own for searches, if the list has one
 
     @property
     def columns(self):
@@ -165,8 +170,8 @@ def parse_query(listing, offset, limit, parent, fixed):
     if order not in listing.orders:
         raise bad_parameter("order", "must be one of " + ", ".join(listing.orders))
     q = args.get("q")
-    if q is not None and (len(q) > MAX_Q or not is_text(q)):
-        raise bad_parameter("q", f"must be at most {MAX_Q} characters, without NUL")
+    if q is not None and not (len(q) <= MAX_Q and is_text(q) and re.search(SEARCHABLE, q)):
+        raise bad_parameter("q", f"must hold 3 letters or digits in a row, in at most {MAX_Q} characters")
     keys = listing.orders[order]
     values = filter_values(listing, args)
     columns = {name: listing.columns_of.get(name, name) for name in values}
@@ -175,9 +180,9 @@ def parse_query(listing, offset, limit, parent, fixed):
         0,
         filters={**{columns[n]: v for n, v in values.items() if n not in listing.minimums}, **(fixed or {})},
         minimums={columns[n]: v for n, v in values.items() if n in listing.minimums},
-        search=listing.search,
-        q=q or None,
+        q=q,
         parent=parent,
+        count_limit=count_limit(),
     )
     max_limit = current_app.config["MAX_PAGE_SIZE"]
     if "after" in args or "limit" in args:
@@ -196,6 +201,21 @@ def parse_query(listing, offset, limit, parent, fixed):
         return order, replace(spec, limit=current_app.config["PAGE_SIZE"])
     offset = parse_count(offset, "offset", 0, MAX_OFFSET)
     return order, replace(spec, offset=offset, limit=parse_count(limit, "limit", 1, max_limit))
+
+
+def count_preference():
+    """Return how the client wants the total counted (Prefer: count=...), or None."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.lower() == "count" and value.lower() in COUNTS:
+            return value.lower()
+    return None
+
+
+def count_limit():
+    """Return how many rows to count before estimating: None counts all, 0 only estimates."""
+    preference = count_preference() or "estimated"
+    return {"exact": None, "planned": 0}.get(preference, current_app.config["COUNT_EXACT_UP_TO"] + 1)
 
 
 def wanted_format():
@@ -217,7 +237,8 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     """
     order, spec = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
-    page = listing.rows(get_cursor(), spec)
+    statement = listing.search_rows if spec.q and listing.search_rows else listing.rows
+    page = statement(get_cursor(), spec)
     if page is None:
         abort(404, missing)
     rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]
@@ -226,7 +247,11 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     else:
         response = jsonify(rows)
     response.headers["X-Total-Count"] = str(page["total"])
-    response.vary.add("Accept")
+    if page["estimated"]:
+        response.headers["X-Total-Count-Estimated"] = "true"
+    if count_preference():
+        response.headers["Preference-Applied"] = f"count={count_preference()}"
+    response.vary.update(("Accept", "Prefer"))
     keyset = "after" in request.args or "limit" in request.args
     response.headers["Link"] = links(order, spec, page, keyset)
     return response

@@ -13,9 +13,12 @@ SELECT id, name, mac, site_id,
 SELECT EXISTS (SELECT FROM computer WHERE id = %(id)s);
 
 -- name: list#
--- Every computer; paging.page filters, orders and cuts it.
+-- Every computer, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
+-- (computer_search_idx); paging.page filters, orders and cuts it.
 SELECT id, name, mac, site_id
-  FROM computer;
+  FROM computer
+ WHERE %(pattern)s::text IS NULL
+    OR (name || E'\x1f' || coalesce(mac::text, '')) ILIKE %(pattern)s;
 
 -- name: create^
 -- A new computer with the next free id (see free_id in create_tables.sql); none if a concurrent

@@ -14,9 +14,12 @@ SELECT id, uuid, description, freezer_id,
 SELECT EXISTS (SELECT FROM container WHERE id = %(id)s);
 
 -- name: list#
--- Every container; paging.page filters, orders and cuts it.
+-- Every container, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
+-- (container_search_idx); paging.page filters, orders and cuts it.
 SELECT id, uuid, description, freezer_id
-  FROM container;
+  FROM container
+ WHERE %(pattern)s::text IS NULL
+    OR (uuid::text || E'\x1f' || coalesce(description, '')) ILIKE %(pattern)s;
 
 -- name: create^
 -- A new container with the next free id (see free_id in create_tables.sql); none if a concurrent

@@ -13,9 +13,12 @@ SELECT id, name, site_id,
 SELECT EXISTS (SELECT FROM freezer WHERE id = %(id)s);
 
 -- name: list#
--- Every freezer; paging.page filters, orders and cuts it.
+-- Every freezer, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
+-- (freezer_search_idx); paging.page filters, orders and cuts it.
 SELECT id, name, site_id
-  FROM freezer;
+  FROM freezer
+ WHERE %(pattern)s::text IS NULL
+    OR name ILIKE %(pattern)s;
 
 -- name: create^
 -- A new freezer with the next free id (see free_id in create_tables.sql); none if a concurrent

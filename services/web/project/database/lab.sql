@@ -13,9 +13,12 @@ SELECT id, name,
 SELECT EXISTS (SELECT FROM lab WHERE id = %(id)s);
 
 -- name: list#
--- Every lab; paging.page filters, orders and cuts it.
+-- Every lab, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
+-- (lab_search_idx); paging.page filters, orders and cuts it.
 SELECT id, name
-  FROM lab;
+  FROM lab
+ WHERE %(pattern)s::text IS NULL
+    OR name ILIKE %(pattern)s;
 
 -- name: create^
 -- A new lab with the next free id (see free_id in create_tables.sql); none if a concurrent

@@ -1,15 +1,20 @@
-"""Pages of a list statement: filters, search, any total order, offset or keyset.
+"""Pages of a list statement: filters, search, any total order, offset or keyset, a bounded count.
 
-The one place where SQL is composed: a list's ORDER BY, its filters and its
-search vary per request. The list itself is a hand-written statement (a `#`
-query of a .sql file); a page wraps it, with plain column names of its
-output, in one statement that also counts the filtered rows and checks the
-list's parent. Column names enter as identifiers, values as parameters.
+The one place where SQL is composed: a list's ORDER BY and its filters
+vary per request. The list itself is a hand-written statement (a `#` query
+of a .sql file) that does its own search, given %(pattern)s (a LIKE
+pattern, or NULL); a page wraps it, with plain column names of its output,
+in one statement that also counts the filtered rows and checks the list's
+parent. Column names enter as identifiers, values as parameters.
 
 The order is a tuple of `Key`s ending in a unique one, so it is total; a
 keyset page starts after the key values of the previous page's last row
 ("seek"), which an index on the keys turns into a range scan however deep
 the page. NULL sorts as the largest value, as in PostgreSQL's indexes.
+
+The count stops at `count_limit` rows, so its cost does not grow with the
+table; past it, the total is the planner's estimate (count_estimate in
+create_tables.sql), and says so.
 """
 
 from dataclasses import dataclass, field
@@ -36,17 +41,21 @@ class PageSpec:
     after: tuple | None = None  # key values of the row to start after
     filters: dict = field(default_factory=dict)  # column -> value: only rows where column = value
     minimums: dict = field(default_factory=dict)  # column -> value: only rows where column >= value
-    search: tuple = ()  # columns `q` is matched against, as text
     q: str | None = None
     parent: tuple | None = None  # (column, parent id, the parent's `exists` query)
+    count_limit: int | None = None  # count at most this many rows, then estimate; None: exact
 
 
 PAGE = """
-SELECT counted.total, {parent_found} AS parent_found, page.*
-  FROM (SELECT count(*) AS total
-          FROM ({rows}
-               ) AS r
-         WHERE {where}) AS counted
+SELECT CASE WHEN counted.exact THEN counted.n
+            ELSE greatest(count_estimate(%(count_query)s), counted.n) END AS total,
+       NOT counted.exact AS estimated, {parent_found} AS parent_found, page.*
+  FROM (SELECT count(*) AS n, %(count_limit)s IS NULL OR count(*) < %(count_limit)s AS exact
+          FROM (SELECT
+                  FROM ({rows}
+                       ) AS r
+                 WHERE {where}
+                 LIMIT %(count_limit)s) AS c) AS counted
   LEFT JOIN (SELECT true AS on_page, r.*
                FROM ({rows}
                     ) AS r
@@ -58,14 +67,22 @@ SELECT counted.total, {parent_found} AS parent_found, page.*
 
 
 def page(cur, rows, spec, params=None):
-    """Return {"total", "rows", "more", "last_keys"} for one page of `rows`, or None.
+    """Return {"total", "estimated", "rows", "more", "last_keys"} for one page of `rows`, or None.
 
-    `rows` is a list statement, `params` its parameters. `total` counts every
-    row that passes the filters and search; `more` tells whether rows follow
-    the page, and `last_keys` are the key values of its last row, to start
-    the next page after. None means the parent in `spec.parent` does not exist.
+    `rows` is a list statement, `params` its parameters. `total` counts the
+    rows that pass the filters and search (`estimated` when past
+    spec.count_limit); `more` tells whether rows follow the page, and
+    `last_keys` are the key values of its last row, to start the next page
+    after. None means the parent in `spec.parent` does not exist.
     """
-    params = {**(params or {}), "limit": spec.limit + 1, "offset": spec.offset}
+    pattern = "%" + escape_like(spec.q) + "%" if spec.q else None
+    params = {
+        **(params or {}),
+        "pattern": pattern,
+        "limit": spec.limit + 1,
+        "offset": spec.offset,
+        "count_limit": spec.count_limit,
+    }
     conditions = [compare(column, "=", value, params) for column, value in spec.filters.items()]
     conditions += [compare(column, ">=", value, params) for column, value in spec.minimums.items()]
     parent_found = sql.SQL("true")
@@ -73,20 +90,15 @@ def page(cur, rows, spec, params=None):
         column, params["id"], exists = spec.parent
         conditions.append(sql.SQL("{} = %(id)s").format(sql.Identifier(column)))
         parent_found = sql.SQL("({})").format(sql.SQL(exists.sql))
-    if spec.q:
-        params["pattern"] = "%" + escape_like(spec.q) + "%"
-        conditions.append(
-            sql.SQL("({})").format(
-                sql.SQL(" OR ").join(
-                    sql.SQL("{}::text ILIKE %(pattern)s").format(sql.Identifier(c)) for c in spec.search
-                )
-            )
-        )
+    where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
+    params["count_query"] = cur.mogrify(
+        sql.SQL("SELECT FROM ({rows}\n) AS r WHERE {where}").format(rows=sql.SQL(rows), where=where), params
+    ).decode()  # a whole statement for count_estimate to EXPLAIN, its values quoted in
     cur.execute(
         sql.SQL(PAGE).format(
             parent_found=parent_found,
             rows=sql.SQL(rows),
-            where=sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true"),
+            where=where,
             seek=seek(spec.keys, spec.after, params) if spec.after else sql.SQL("true"),
             order=order_by(spec.keys),
             page_order=order_by(spec.keys, "page"),
@@ -94,15 +106,16 @@ def page(cur, rows, spec, params=None):
         params,
     )
     result = cur.fetchall()
-    total, parent_found = result[0]["total"], result[0]["parent_found"]
+    total, estimated, parent_found = (result[0][k] for k in ("total", "estimated", "parent_found"))
     if not parent_found:
         return None
     on_page = [row for row in result if row["on_page"]]
     found = on_page[: spec.limit]
     for row in found:
-        del row["total"], row["parent_found"], row["on_page"]
+        del row["total"], row["estimated"], row["parent_found"], row["on_page"]
     return {
         "total": total,
+        "estimated": estimated,
         "rows": found,
         "more": len(on_page) > spec.limit,
         "last_keys": [found[-1][k.column] for k in spec.keys] if found else None,

@@ -13,9 +13,14 @@ SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or
 SELECT EXISTS (SELECT FROM site WHERE id = %(id)s);
 
 -- name: list#
--- Every site; paging.page filters, orders and cuts it.
+-- Every site, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
+-- (site_search_idx); paging.page filters, orders and cuts it.
 SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or_zip
-  FROM site;
+  FROM site
+ WHERE %(pattern)s::text IS NULL
+    OR (name || E'\x1f' || coalesce(contact, '') || E'\x1f' || coalesce(address, '') || E'\x1f'
+        || coalesce(state_or_region, '') || E'\x1f' || coalesce(country, '') || E'\x1f'
+        || coalesce(postcode_or_zip, '')) ILIKE %(pattern)s;
 
 -- name: create^
 -- A new site with the next free id (see free_id in create_tables.sql); none if a concurrent
