@@ -11,7 +11,7 @@ import threading
 
 import psycopg2
 import psycopg2.extensions
-from psycopg2.extras import Json, RealDictCursor
+from psycopg2.extras import Json
 
 IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
 CREATE_ATTEMPTS = 3
@@ -34,7 +34,7 @@ class Pool:
     def __init__(self, dsn, size=10, timeout=5, **connect_kwargs):
         self.dsn = dsn
         self.timeout = timeout
-        self.connect_kwargs = {"cursor_factory": RealDictCursor, **connect_kwargs}
+        self.connect_kwargs = {"cursor_factory": DictCursor, **connect_kwargs}
         self._idle = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
 
@@ -83,7 +83,21 @@ class Pool:
         return conn
 
 
-class SettingsCursor(RealDictCursor):
+class DictCursor(psycopg2.extensions.cursor):
+    """A cursor whose rows are dicts, made by dict(zip(...)): several times faster than RealDictCursor."""
+
+    def fetchone(self):
+        """Return the next row as a dict, or None."""
+        row = super().fetchone()
+        return None if row is None else dict(zip([c.name for c in self.description], row, strict=True))
+
+    def fetchall(self):
+        """Return the remaining rows as dicts."""
+        names = [c.name for c in self.description]
+        return [dict(zip(names, row, strict=True)) for row in super().fetchall()]
+
+
+class SettingsCursor(DictCursor):
     """A cursor that runs each statement after setting who acts, for the statement's transaction.
 
     `settings` holds actor, role and user_id (as text; absent ones are empty),

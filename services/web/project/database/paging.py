@@ -47,15 +47,15 @@ class PageSpec:
 
 
 PAGE = """
-SELECT CASE WHEN counted.exact THEN counted.n
-            ELSE greatest(count_estimate(%(count_query)s), counted.n) END AS total,
-       NOT counted.exact AS estimated, {parent_found} AS parent_found, page.*
-  FROM (SELECT count(*) AS n, %(count_limit)s IS NULL OR count(*) < %(count_limit)s AS exact
-          FROM (SELECT
-                  FROM ({rows}
-                       ) AS r
-                 WHERE {where}
-                 LIMIT %(count_limit)s) AS c) AS counted
+SELECT counted.total, counted.estimated, {parent_found} AS parent_found, page.*
+  FROM (SELECT CASE WHEN exact THEN n ELSE greatest(count_estimate(%(count_query)s), n) END AS total,
+               NOT exact AS estimated
+          FROM (SELECT count(*) AS n, %(count_limit)s IS NULL OR count(*) < %(count_limit)s AS exact
+                  FROM (SELECT
+                          FROM ({rows}
+                               ) AS r
+                         WHERE {where}
+                         LIMIT %(count_limit)s) AS c) AS bounded) AS counted
   LEFT JOIN (SELECT true AS on_page, r.*
                FROM ({rows}
                     ) AS r
