@@ -14,12 +14,10 @@ import signal
 import socket
 import sys
 
-import psycopg2
-
 from devtools.localdb import DataDirInUse, LocalPostgres
 from project import create_app
 from project.config import REPO, Config, env_bool
-from project.database import run_sql_file
+from project.database.migrations import set_up
 
 DBNAME = "labinv"
 
@@ -33,25 +31,15 @@ def prepare_database(server):
     """
     url = server.url(DBNAME)
     if server.database_exists(DBNAME):
-        run_scripts(url, "create_tables.sql")
+        set_up(url, Config.POSTGRES_SCRIPTS)
         return url
     setup = DBNAME + "_setup"
     server.drop_database(setup)
     server.create_database(setup)
-    run_scripts(server.url(setup), "create_tables.sql", "mock_data.sql")
+    set_up(server.url(setup), Config.POSTGRES_SCRIPTS, seed=True)
     server.rename_database(setup, DBNAME)
     print(f"created database {DBNAME} with the example data", flush=True)
     return url
-
-
-def run_scripts(url, *names):
-    """Run SQL scripts of postgres_scripts/ on one database."""
-    conn = psycopg2.connect(url)
-    try:
-        for name in names:
-            run_sql_file(conn, Config.POSTGRES_SCRIPTS / name)
-    finally:
-        conn.close()
 
 
 def refuse_a_taken_port(port):

@@ -1,6 +1,6 @@
 """Flask CLI commands against DATABASE_URL: the schema, users and API tokens.
 
-flask --app project db init | seed
+flask --app project db upgrade | seed
 flask --app project users create NAME --role editor --lab 1 [--lab 2]
 flask --app project tokens issue NAME [--name laptop] [--expires-in-days 90]
 flask --app project tokens list [--user NAME]
@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from .api.auth import digest, new_token
 from .database import run_sql_file, transaction
+from .database.migrations import migrate
 from .database.queries import load
 from .db import get_db
 
@@ -48,10 +49,11 @@ def run_script(name):
     click.echo(f"applied {path}")
 
 
-@db_cli.command("init")
-def init_command():
-    """Create the tables, indexes, views and triggers (safe to run again)."""
-    run_script("create_tables.sql")
+@db_cli.command("upgrade")
+def upgrade_command():
+    """Apply the schema migrations the database lacks (safe to run again, and at once)."""
+    applied = migrate(database(), current_app.config["POSTGRES_SCRIPTS"] / "migrations")
+    click.echo(f"applied {', '.join(applied)}" if applied else "the schema is up to date")
 
 
 @db_cli.command("seed")

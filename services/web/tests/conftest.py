@@ -21,6 +21,7 @@ from devtools.localdb import LocalPostgres
 from project import create_app
 from project.config import Config
 from project.database import run_sql_file
+from project.database.migrations import set_up
 
 SCRIPTS = Config.POSTGRES_SCRIPTS
 TABLES = "lab, site, computer, freezer, container, app_user, lab_member, api_token, history"
@@ -48,9 +49,7 @@ def database_url(pg_server):
     else:
         pg_server.create_database("labinv_test")
         url = pg_server.url("labinv_test")
-    conn = psycopg2.connect(url)
-    run_sql_file(conn, SCRIPTS / "create_tables.sql")
-    conn.close()
+    set_up(url, SCRIPTS)
     return url
 
 

@@ -42,10 +42,10 @@ def flask(url, *args):
     return result.stdout
 
 
-def test_db_init_then_seed_builds_the_example_database_and_can_run_again(empty_database_url):
-    assert "create_tables.sql" in flask(empty_database_url, "db", "init")
+def test_db_upgrade_then_seed_builds_the_example_database_and_can_run_again(empty_database_url):
+    assert flask(empty_database_url, "db", "upgrade").strip() == "applied 0001_initial, 0002_ids_search_names"
     assert "mock_data.sql" in flask(empty_database_url, "db", "seed")
-    flask(empty_database_url, "db", "init")
+    assert flask(empty_database_url, "db", "upgrade").strip() == "the schema is up to date"
     flask(empty_database_url, "db", "seed")
     conn = psycopg2.connect(empty_database_url)
     assert query(conn, "SELECT count(*) FROM instruments") == [(4,)]
@@ -54,7 +54,7 @@ def test_db_init_then_seed_builds_the_example_database_and_can_run_again(empty_d
 
 def test_the_commands_work_in_process_too(app, pg_conn):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "init"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).output == "the schema is up to date\n"
     result = runner.invoke(args=["db", "seed"])
     assert result.exit_code == 0 and "mock_data.sql" in result.output
 
@@ -97,7 +97,7 @@ def test_scripts_flask_works_on_the_local_servers_database(tmp_path):
     datadir, port = tmp_path / "pgdata", free_port()
     server = start_server(datadir, port)
     try:
-        assert "create_tables.sql" in scripts_flask(datadir, "db", "init").stdout
+        assert "up to date" in scripts_flask(datadir, "db", "upgrade").stdout
         created = scripts_flask(
             datadir, "users", "create", "alice", "--role", "editor", "--lab", "1", "--password", "s3cret"
         )
@@ -120,7 +120,7 @@ def test_scripts_flask_works_on_the_local_servers_database(tmp_path):
 @pytest.mark.parametrize(
     "args",
     [
-        ["db", "init"],
+        ["db", "upgrade"],
         ["db", "seed"],
         ["users", "create", "bob", "--role", "reader", "--password", "s3cret"],
         ["tokens", "issue", "bob"],

@@ -135,14 +135,15 @@ def is_usable(conn):
 
 
 @contextlib.contextmanager
-def transaction(conn):
+def transaction(conn, cursor_factory=None):
     """Run the block in one transaction on an autocommit connection.
 
-    Commits when the block ends, rolls back when it raises. Yields a cursor.
+    Commits when the block ends, rolls back when it raises. Yields a cursor
+    (of the connection's kind, or `cursor_factory`'s).
     """
     conn.autocommit = False
     try:
-        with conn, conn.cursor() as cur:
+        with conn, conn.cursor(cursor_factory=cursor_factory) as cur:
             yield cur
     finally:
         if not conn.closed:

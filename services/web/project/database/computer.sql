@@ -21,7 +21,7 @@ SELECT id, name, mac, site_id
     OR (name || E'\x1f' || coalesce(mac::text, '')) ILIKE %(pattern)s;
 
 -- name: create^
--- A new computer with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- A new computer with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).
 INSERT INTO computer (id, name, mac, site_id)
 VALUES (free_id('computer'), %(name)s, %(mac)s, %(site_id)s)

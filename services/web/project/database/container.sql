@@ -22,7 +22,7 @@ SELECT id, uuid, description, freezer_id
     OR (uuid::text || E'\x1f' || coalesce(description, '')) ILIKE %(pattern)s;
 
 -- name: create^
--- A new container with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- A new container with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).
 INSERT INTO container (id, uuid, description, freezer_id)
 VALUES (free_id('container'), coalesce(%(uuid)s, gen_random_uuid()), %(description)s, %(freezer_id)s)

@@ -21,7 +21,7 @@ SELECT id, name, site_id
     OR name ILIKE %(pattern)s;
 
 -- name: create^
--- A new freezer with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- A new freezer with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).
 INSERT INTO freezer (id, name, site_id)
 VALUES (free_id('freezer'), %(name)s, %(site_id)s)

@@ -21,7 +21,7 @@ SELECT id, name
     OR name ILIKE %(pattern)s;
 
 -- name: create^
--- A new lab with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- A new lab with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).
 INSERT INTO lab (id, name)
 VALUES (free_id('lab'), %(name)s)

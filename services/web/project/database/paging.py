@@ -14,7 +14,7 @@ the page. NULL sorts as the largest value, as in PostgreSQL's indexes.
 
 The count stops at `count_limit` rows, so its cost does not grow with the
 table; past it, the total is the planner's estimate (count_estimate in
-create_tables.sql), and says so.
+postgres_scripts/schema.sql), and says so.
 """
 
 from dataclasses import dataclass, field

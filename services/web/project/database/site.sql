@@ -23,7 +23,7 @@ SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or
         || coalesce(postcode_or_zip, '')) ILIKE %(pattern)s;
 
 -- name: create^
--- A new site with the next free id (see free_id in create_tables.sql); none if a concurrent
+-- A new site with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).
 INSERT INTO site (id, lab_id, name, contact, address, state_or_region, country, postcode_or_zip)
 VALUES (free_id('site'), %(lab_id)s, %(name)s, %(contact)s, %(address)s, %(state_or_region)s, %(country)s,

@@ -1,0 +1,420 @@
+-- The current schema, to read: what postgres_scripts/migrations/ make, as pg_dump shows it.
+-- Generated, never edited (UPDATE_SCHEMA_SQL=1 ./scripts/test tests/test_migrations.py);
+-- tests/test_migrations.py checks that it is current. To change the schema, add a migration.
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+
+CREATE FUNCTION public.check_lab_permission() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    role    text := current_setting('labinv.role', true);
+    acting_user integer;
+    row_lab integer;
+BEGIN
+    IF coalesce(role, '') IN ('', 'admin') THEN
+        RETURN coalesce(NEW, OLD);
+    END IF;
+    IF role <> 'editor' THEN
+        RAISE EXCEPTION 'a % may not change the inventory', role
+            USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'lab_permission';
+    END IF;
+    acting_user := current_setting('labinv.user_id')::integer;
+    FOR row_lab IN
+        SELECT lab_of(TG_TABLE_NAME, r)
+          FROM unnest(ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+                            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END]) AS r
+         WHERE r IS NOT NULL
+    LOOP
+        IF row_lab IS NULL OR NOT EXISTS (SELECT FROM lab_member m WHERE m.user_id = acting_user
+                                                                      AND m.lab_id = row_lab) THEN
+            RAISE EXCEPTION 'this % is not in a lab you are a member of', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'lab_permission';
+        END IF;
+    END LOOP;
+    RETURN coalesce(NEW, OLD);
+END
+$$;
+
+CREATE FUNCTION public.count_estimate(query text) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric::bigint;
+END
+$$;
+
+CREATE FUNCTION public.free_id(tbl regclass) RETURNS integer
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    seq regclass := pg_get_serial_sequence(tbl::text, 'id');
+    candidate bigint := nextval(seq);
+    taken boolean;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE id = $1)', tbl) INTO taken USING candidate;
+    IF taken THEN
+        EXECUTE format('SELECT t.id::bigint + 1 FROM %1$s t WHERE t.id >= $1'
+                       ' AND NOT EXISTS (SELECT FROM %1$s u WHERE u.id = t.id::bigint + 1)'
+                       ' ORDER BY t.id LIMIT 1', tbl)
+            INTO candidate USING candidate;
+        IF candidate > 2147483647 THEN
+            RAISE EXCEPTION 'no free id is left in %', tbl USING ERRCODE = 'sequence_generator_limit_exceeded';
+        END IF;
+        PERFORM setval(seq, candidate);
+    END IF;
+    RETURN candidate;
+END
+$_$;
+
+CREATE FUNCTION public.lab_of(table_name text, r jsonb) RETURNS integer
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE table_name
+        WHEN 'lab' THEN (r ->> 'id')::integer
+        WHEN 'site' THEN (r ->> 'lab_id')::integer
+        WHEN 'container' THEN (SELECT s.lab_id FROM freezer f JOIN site s ON s.id = f.site_id
+                                WHERE f.id = (r ->> 'freezer_id')::integer)
+        ELSE (SELECT lab_id FROM site WHERE id = (r ->> 'site_id')::integer)
+    END
+$$;
+
+CREATE FUNCTION public.record_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO history (table_name, row_id, operation, old_row, new_row, actor)
+    VALUES (TG_TABLE_NAME,
+            CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
+            TG_OP,
+            CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+            coalesce(nullif(current_setting('labinv.actor', true), ''), session_user));
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.refuse_history_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'history is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE TABLE public.api_token (
+    id integer NOT NULL,
+    user_id integer NOT NULL,
+    token_hash text NOT NULL,
+    name text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone,
+    revoked_at timestamp with time zone
+);
+
+ALTER TABLE public.api_token ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.api_token_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.app_user (
+    id integer NOT NULL,
+    username text NOT NULL,
+    password_hash text NOT NULL,
+    role text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT app_user_role_check CHECK ((role = ANY (ARRAY['reader'::text, 'editor'::text, 'admin'::text])))
+);
+
+ALTER TABLE public.app_user ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.app_user_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.computer (
+    id integer NOT NULL,
+    name text NOT NULL,
+    mac macaddr,
+    site_id integer NOT NULL
+);
+ALTER TABLE ONLY public.computer ALTER COLUMN name SET STATISTICS 1000;
+
+ALTER TABLE public.computer ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.computer_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.container (
+    id integer NOT NULL,
+    uuid uuid DEFAULT gen_random_uuid() NOT NULL,
+    description text,
+    freezer_id integer NOT NULL
+);
+
+ALTER TABLE public.container ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.container_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.freezer (
+    id integer NOT NULL,
+    name text NOT NULL,
+    site_id integer NOT NULL
+);
+ALTER TABLE ONLY public.freezer ALTER COLUMN name SET STATISTICS 1000;
+
+ALTER TABLE public.freezer ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.freezer_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.history (
+    id bigint NOT NULL,
+    table_name text NOT NULL,
+    row_id integer NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    CONSTRAINT history_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+);
+
+ALTER TABLE public.history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.site (
+    id integer NOT NULL,
+    lab_id integer,
+    name text NOT NULL,
+    contact text,
+    address text,
+    state_or_region text,
+    country text,
+    postcode_or_zip text
+);
+ALTER TABLE ONLY public.site ALTER COLUMN name SET STATISTICS 1000;
+
+CREATE VIEW public.instruments AS
+ SELECT i.site_id,
+    s.name AS site_name,
+    i.computer_id,
+    i.freezer_id,
+    i.name
+   FROM (( SELECT computer.site_id,
+            computer.id AS computer_id,
+            NULL::integer AS freezer_id,
+            computer.name
+           FROM public.computer
+        UNION ALL
+         SELECT freezer.site_id,
+            NULL::integer AS int4,
+            freezer.id,
+            freezer.name
+           FROM public.freezer) i
+     LEFT JOIN public.site s ON ((s.id = i.site_id)));
+
+CREATE TABLE public.lab (
+    id integer NOT NULL,
+    name text NOT NULL
+);
+ALTER TABLE ONLY public.lab ALTER COLUMN name SET STATISTICS 1000;
+
+ALTER TABLE public.lab ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.lab_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.lab_member (
+    user_id integer NOT NULL,
+    lab_id integer NOT NULL
+);
+
+CREATE TABLE public.schema_migration (
+    version text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE public.site ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.site_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_token_hash_key UNIQUE (token_hash);
+
+ALTER TABLE ONLY public.app_user
+    ADD CONSTRAINT app_user_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.app_user
+    ADD CONSTRAINT app_user_username_key UNIQUE (username);
+
+ALTER TABLE ONLY public.computer
+    ADD CONSTRAINT computer_mac_key UNIQUE (mac);
+
+ALTER TABLE public.computer
+    ADD CONSTRAINT computer_name_trimmed CHECK ((name ~ '^\S(.*\S)?$'::text)) NOT VALID;
+
+ALTER TABLE ONLY public.computer
+    ADD CONSTRAINT computer_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.container
+    ADD CONSTRAINT container_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.container
+    ADD CONSTRAINT container_uuid_key UNIQUE (uuid);
+
+ALTER TABLE public.freezer
+    ADD CONSTRAINT freezer_name_trimmed CHECK ((name ~ '^\S(.*\S)?$'::text)) NOT VALID;
+
+ALTER TABLE ONLY public.freezer
+    ADD CONSTRAINT freezer_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.history
+    ADD CONSTRAINT history_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.lab_member
+    ADD CONSTRAINT lab_member_pkey PRIMARY KEY (user_id, lab_id);
+
+ALTER TABLE public.lab
+    ADD CONSTRAINT lab_name_trimmed CHECK ((name ~ '^\S(.*\S)?$'::text)) NOT VALID;
+
+ALTER TABLE ONLY public.lab
+    ADD CONSTRAINT lab_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.schema_migration
+    ADD CONSTRAINT schema_migration_pkey PRIMARY KEY (version);
+
+ALTER TABLE public.site
+    ADD CONSTRAINT site_name_trimmed CHECK ((name ~ '^\S(.*\S)?$'::text)) NOT VALID;
+
+ALTER TABLE ONLY public.site
+    ADD CONSTRAINT site_pkey PRIMARY KEY (id);
+
+CREATE INDEX api_token_user_id_idx ON public.api_token USING btree (user_id);
+
+CREATE INDEX computer_name_idx ON public.computer USING btree (name, id);
+
+CREATE INDEX computer_name_search_idx ON public.computer USING gin (name public.gin_trgm_ops);
+
+CREATE INDEX computer_search_idx ON public.computer USING gin ((((name || ''::text) || COALESCE((mac)::text, ''::text))) public.gin_trgm_ops);
+ALTER INDEX public.computer_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+
+CREATE INDEX computer_site_id_idx ON public.computer USING btree (site_id, id);
+
+CREATE INDEX container_freezer_id_idx ON public.container USING btree (freezer_id, id);
+
+CREATE INDEX container_search_idx ON public.container USING gin (((((uuid)::text || ''::text) || COALESCE(description, ''::text))) public.gin_trgm_ops);
+ALTER INDEX public.container_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+
+CREATE INDEX freezer_name_idx ON public.freezer USING btree (name, id);
+
+CREATE INDEX freezer_search_idx ON public.freezer USING gin (name public.gin_trgm_ops);
+
+CREATE INDEX freezer_site_id_idx ON public.freezer USING btree (site_id, id);
+
+CREATE INDEX history_changed_at_idx ON public.history USING btree (changed_at, id);
+
+CREATE INDEX history_row_idx ON public.history USING btree (table_name, row_id, id);
+
+CREATE INDEX lab_member_lab_id_idx ON public.lab_member USING btree (lab_id);
+
+CREATE INDEX lab_name_idx ON public.lab USING btree (name, id);
+
+CREATE UNIQUE INDEX lab_name_lower_key ON public.lab USING btree (lower(name));
+
+CREATE INDEX lab_search_idx ON public.lab USING gin (name public.gin_trgm_ops);
+
+CREATE INDEX site_lab_id_idx ON public.site USING btree (lab_id, id);
+
+CREATE INDEX site_name_idx ON public.site USING btree (name, id);
+
+CREATE INDEX site_name_search_idx ON public.site USING gin (name public.gin_trgm_ops);
+
+CREATE INDEX site_search_idx ON public.site USING gin ((((((((((((name || ''::text) || COALESCE(contact, ''::text)) || ''::text) || COALESCE(address, ''::text)) || ''::text) || COALESCE(state_or_region, ''::text)) || ''::text) || COALESCE(country, ''::text)) || ''::text) || COALESCE(postcode_or_zip, ''::text))) public.gin_trgm_ops);
+ALTER INDEX public.site_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+
+CREATE TRIGGER computer_history AFTER INSERT OR DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER computer_permission BEFORE INSERT OR DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+CREATE TRIGGER container_history AFTER INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER container_permission BEFORE INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+CREATE TRIGGER freezer_history AFTER INSERT OR DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER freezer_permission BEFORE INSERT OR DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.refuse_history_change();
+
+CREATE TRIGGER lab_history AFTER INSERT OR DELETE OR UPDATE ON public.lab FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER lab_permission BEFORE INSERT OR DELETE OR UPDATE ON public.lab FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+CREATE TRIGGER site_history AFTER INSERT OR DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER site_permission BEFORE INSERT OR DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.app_user(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.computer
+    ADD CONSTRAINT computer_site_id_fkey FOREIGN KEY (site_id) REFERENCES public.site(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.container
+    ADD CONSTRAINT container_freezer_id_fkey FOREIGN KEY (freezer_id) REFERENCES public.freezer(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.freezer
+    ADD CONSTRAINT freezer_site_id_fkey FOREIGN KEY (site_id) REFERENCES public.site(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.lab_member
+    ADD CONSTRAINT lab_member_lab_id_fkey FOREIGN KEY (lab_id) REFERENCES public.lab(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.lab_member
+    ADD CONSTRAINT lab_member_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.app_user(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.site
+    ADD CONSTRAINT site_lab_id_fkey FOREIGN KEY (lab_id) REFERENCES public.lab(id) ON DELETE RESTRICT;
