@@ -25,7 +25,7 @@ INSERT INTO container (id, uuid, description, freezer_id) VALUES
     (1, '0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01', 'Plasma aliquots, box A', 1),
     (2, '5d2f7a90-3c4b-4e61-8f0a-9b1c2d3e4f02', 'DNA extracts, box B', 1),
     (3, 'c8a4e2b6-1d3f-4a5c-b7e9-0f2a4c6e8d03', 'Reagent backups', 2)
-ON CONFLICT DO NOTHING;
+ON CONFLICT (id) DO NOTHING;  -- (id): a deferrable constraint (a box position, 0003) cannot be an arbiter
 
 -- Demo users, for development only (production never loads this file):
 -- admin, editor (of lab 1) and reader; password demo-<name>-password, API
@@ -52,4 +52,25 @@ ON CONFLICT DO NOTHING;
 -- back), so that a plain INSERT in psql does not collide with them.
 SELECT setval(pg_get_serial_sequence(t, 'id'), seeded)
   FROM (VALUES ('lab', 1), ('site', 3), ('computer', 2), ('freezer', 2), ('container', 3)) AS s (t, seeded)
+ WHERE coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0) < seeded;
+
+-- Freezer storage (migration 0003): a rack in freezer 1 holding two 9x9 boxes, and
+-- containers 1 and 2 placed in them (unless placed or barcoded already). (tests/test_migrations.py
+-- loads this file up to here into a database made before migrations.)
+INSERT INTO rack (id, freezer_id, name, barcode) VALUES
+    (1, 1, 'Rack 1', 'R-0001')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO box (id, freezer_id, rack_id, name, barcode, rows, cols) VALUES
+    (1, 1, 1, 'Box A', 'BX-0001', 9, 9),
+    (2, 1, 1, 'Box B', 'BX-0002', 9, 9)
+ON CONFLICT DO NOTHING;
+
+UPDATE container c
+   SET barcode = p.barcode, box_id = p.box_id, position = p.position
+  FROM (VALUES (1, 'T-0001', 1, 'A1'), (2, 'T-0002', 2, 'A1')) AS p (id, barcode, box_id, position)
+ WHERE c.id = p.id AND c.freezer_id = 1 AND c.box_id IS NULL AND c.barcode IS NULL;
+
+SELECT setval(pg_get_serial_sequence(t, 'id'), seeded)
+  FROM (VALUES ('rack', 1), ('box', 2)) AS s (t, seeded)
  WHERE coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0) < seeded;

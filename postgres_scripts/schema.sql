@@ -6,6 +6,70 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
 
+CREATE FUNCTION public.carry_contents() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'rack' THEN
+        UPDATE box SET freezer_id = NEW.freezer_id WHERE rack_id = NEW.id AND freezer_id <> NEW.freezer_id;
+    ELSE
+        UPDATE container SET freezer_id = NEW.freezer_id WHERE box_id = NEW.id AND freezer_id <> NEW.freezer_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.check_box_place() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    rack_freezer integer;
+BEGIN
+    IF NEW.rack_id IS NOT NULL THEN
+        SELECT freezer_id INTO rack_freezer FROM rack WHERE id = NEW.rack_id FOR SHARE;
+        IF rack_freezer <> NEW.freezer_id THEN
+            RAISE EXCEPTION 'rack % is in freezer %, not %', NEW.rack_id, rack_freezer, NEW.freezer_id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'box_rack_in_freezer', TABLE = 'box';
+        END IF;
+    END IF;
+    IF TG_OP = 'UPDATE' AND EXISTS (SELECT FROM container WHERE box_id = NEW.id AND status <> 'disposed'
+                                                           AND NOT grid_has(position, NEW.rows, NEW.cols)) THEN
+        RAISE EXCEPTION 'box % holds containers outside %x%', NEW.id, NEW.rows, NEW.cols
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'box_grid_holds_containers', TABLE = 'box';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION public.check_container_place() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    b record;
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.status = 'disposed' AND NEW.status <> 'disposed' THEN
+        RAISE EXCEPTION 'container % is disposed', NEW.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'container_disposed_for_good', TABLE = 'container';
+    END IF;
+    IF NEW.box_id IS NULL THEN
+        RETURN NEW;
+    END IF;
+    SELECT freezer_id, rows, cols INTO b FROM box WHERE id = NEW.box_id FOR SHARE;
+    IF NOT FOUND THEN
+        RETURN NEW;  -- the foreign key refuses it
+    END IF;
+    IF b.freezer_id <> NEW.freezer_id THEN
+        RAISE EXCEPTION 'box % is in freezer %, not %', NEW.box_id, b.freezer_id, NEW.freezer_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'container_box_in_freezer', TABLE = 'container';
+    END IF;
+    IF NEW.position IS NOT NULL AND NOT grid_has(NEW.position, b.rows, b.cols) THEN
+        RAISE EXCEPTION 'box % has no position %', NEW.box_id, NEW.position
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'container_position_in_grid', TABLE = 'container';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 CREATE FUNCTION public.check_lab_permission() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -35,6 +99,27 @@ BEGIN
         END IF;
     END LOOP;
     RETURN coalesce(NEW, OLD);
+END
+$$;
+
+CREATE FUNCTION public.claim_barcode() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.barcode IS NOT NULL
+       AND (TG_OP = 'DELETE' OR OLD.barcode IS DISTINCT FROM NEW.barcode) THEN
+        DELETE FROM barcode WHERE barcode = OLD.barcode;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.barcode IS NOT NULL
+       AND (TG_OP = 'INSERT' OR OLD.barcode IS DISTINCT FROM NEW.barcode) THEN
+        INSERT INTO barcode (barcode, kind, item_id) VALUES (NEW.barcode, TG_TABLE_NAME, NEW.id)
+        ON CONFLICT DO NOTHING;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'barcode % is taken', NEW.barcode
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'barcode_taken', TABLE = TG_TABLE_NAME;
+        END IF;
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -72,14 +157,22 @@ BEGIN
 END
 $_$;
 
+CREATE FUNCTION public.grid_has(place text, rows integer, cols integer) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+    SELECT CASE WHEN place ~ '^[A-Z][1-9][0-9]?$'
+                THEN ascii(place) - 64 <= rows AND substr(place, 2)::integer <= cols
+                ELSE false END
+$_$;
+
 CREATE FUNCTION public.lab_of(table_name text, r jsonb) RETURNS integer
     LANGUAGE sql STABLE
     AS $$
-    SELECT CASE table_name
-        WHEN 'lab' THEN (r ->> 'id')::integer
-        WHEN 'site' THEN (r ->> 'lab_id')::integer
-        WHEN 'container' THEN (SELECT s.lab_id FROM freezer f JOIN site s ON s.id = f.site_id
-                                WHERE f.id = (r ->> 'freezer_id')::integer)
+    SELECT CASE
+        WHEN table_name = 'lab' THEN (r ->> 'id')::integer
+        WHEN table_name = 'site' THEN (r ->> 'lab_id')::integer
+        WHEN table_name IN ('container', 'rack', 'box') THEN
+            (SELECT s.lab_id FROM freezer f JOIN site s ON s.id = f.site_id WHERE f.id = (r ->> 'freezer_id')::integer)
         ELSE (SELECT lab_id FROM site WHERE id = (r ->> 'site_id')::integer)
     END
 $$;
@@ -144,6 +237,36 @@ ALTER TABLE public.app_user ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE public.barcode (
+    barcode text NOT NULL,
+    kind text NOT NULL,
+    item_id integer NOT NULL,
+    CONSTRAINT barcode_kind_check CHECK ((kind = ANY (ARRAY['rack'::text, 'box'::text, 'container'::text])))
+);
+
+CREATE TABLE public.box (
+    id integer NOT NULL,
+    freezer_id integer NOT NULL,
+    rack_id integer,
+    name text NOT NULL,
+    barcode text,
+    rows integer DEFAULT 9 NOT NULL,
+    cols integer DEFAULT 9 NOT NULL,
+    CONSTRAINT box_barcode_trimmed CHECK ((barcode ~ '^\S(.*\S)?$'::text)),
+    CONSTRAINT box_cols_range CHECK (((cols >= 1) AND (cols <= 99))),
+    CONSTRAINT box_name_trimmed CHECK ((name ~ '^\S(.*\S)?$'::text)),
+    CONSTRAINT box_rows_range CHECK (((rows >= 1) AND (rows <= 26)))
+);
+
+ALTER TABLE public.box ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.box_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.computer (
     id integer NOT NULL,
     name text NOT NULL,
@@ -165,7 +288,16 @@ CREATE TABLE public.container (
     id integer NOT NULL,
     uuid uuid DEFAULT gen_random_uuid() NOT NULL,
     description text,
-    freezer_id integer NOT NULL
+    freezer_id integer NOT NULL,
+    barcode text,
+    box_id integer,
+    "position" text,
+    status text DEFAULT 'in_storage'::text NOT NULL,
+    status_note text,
+    CONSTRAINT container_barcode_trimmed CHECK ((barcode ~ '^\S(.*\S)?$'::text)),
+    CONSTRAINT container_position_format CHECK (("position" ~ '^[A-Z][1-9][0-9]?$'::text)),
+    CONSTRAINT container_position_with_box CHECK (((box_id IS NULL) = ("position" IS NULL))),
+    CONSTRAINT container_status_known CHECK ((status = ANY (ARRAY['in_storage'::text, 'checked_out'::text, 'disposed'::text])))
 );
 
 ALTER TABLE public.container ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
@@ -265,6 +397,24 @@ CREATE TABLE public.lab_member (
     lab_id integer NOT NULL
 );
 
+CREATE TABLE public.rack (
+    id integer NOT NULL,
+    freezer_id integer NOT NULL,
+    name text NOT NULL,
+    barcode text,
+    CONSTRAINT rack_barcode_trimmed CHECK ((barcode ~ '^\S(.*\S)?$'::text)),
+    CONSTRAINT rack_name_trimmed CHECK ((name ~ '^\S(.*\S)?$'::text))
+);
+
+ALTER TABLE public.rack ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.rack_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.schema_migration (
     version text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
@@ -291,6 +441,12 @@ ALTER TABLE ONLY public.app_user
 ALTER TABLE ONLY public.app_user
     ADD CONSTRAINT app_user_username_key UNIQUE (username);
 
+ALTER TABLE ONLY public.barcode
+    ADD CONSTRAINT barcode_pkey PRIMARY KEY (barcode);
+
+ALTER TABLE ONLY public.box
+    ADD CONSTRAINT box_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.computer
     ADD CONSTRAINT computer_mac_key UNIQUE (mac);
 
@@ -302,6 +458,9 @@ ALTER TABLE ONLY public.computer
 
 ALTER TABLE ONLY public.container
     ADD CONSTRAINT container_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.container
+    ADD CONSTRAINT container_position_free EXCLUDE USING btree (box_id WITH =, "position" WITH =) WHERE ((status <> 'disposed'::text)) DEFERRABLE;
 
 ALTER TABLE ONLY public.container
     ADD CONSTRAINT container_uuid_key UNIQUE (uuid);
@@ -324,6 +483,9 @@ ALTER TABLE public.lab
 ALTER TABLE ONLY public.lab
     ADD CONSTRAINT lab_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.rack
+    ADD CONSTRAINT rack_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.schema_migration
     ADD CONSTRAINT schema_migration_pkey PRIMARY KEY (version);
 
@@ -335,6 +497,14 @@ ALTER TABLE ONLY public.site
 
 CREATE INDEX api_token_user_id_idx ON public.api_token USING btree (user_id);
 
+CREATE INDEX box_freezer_id_idx ON public.box USING btree (freezer_id, id);
+
+CREATE INDEX box_name_idx ON public.box USING btree (name, id);
+
+CREATE INDEX box_rack_id_idx ON public.box USING btree (rack_id, id);
+
+CREATE INDEX box_search_idx ON public.box USING gin ((((name || ''::text) || COALESCE(barcode, ''::text))) public.gin_trgm_ops);
+
 CREATE INDEX computer_name_idx ON public.computer USING btree (name, id);
 
 CREATE INDEX computer_name_search_idx ON public.computer USING gin (name public.gin_trgm_ops);
@@ -343,6 +513,8 @@ CREATE INDEX computer_search_idx ON public.computer USING gin ((((name || ''::t
 ALTER INDEX public.computer_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
 
 CREATE INDEX computer_site_id_idx ON public.computer USING btree (site_id, id);
+
+CREATE INDEX container_box_id_idx ON public.container USING btree (box_id, id);
 
 CREATE INDEX container_freezer_id_idx ON public.container USING btree (freezer_id, id);
 
@@ -367,6 +539,12 @@ CREATE UNIQUE INDEX lab_name_lower_key ON public.lab USING btree (lower(name));
 
 CREATE INDEX lab_search_idx ON public.lab USING gin (name public.gin_trgm_ops);
 
+CREATE INDEX rack_freezer_id_idx ON public.rack USING btree (freezer_id, id);
+
+CREATE INDEX rack_name_idx ON public.rack USING btree (name, id);
+
+CREATE INDEX rack_search_idx ON public.rack USING gin ((((name || ''::text) || COALESCE(barcode, ''::text))) public.gin_trgm_ops);
+
 CREATE INDEX site_lab_id_idx ON public.site USING btree (lab_id, id);
 
 CREATE INDEX site_name_idx ON public.site USING btree (name, id);
@@ -376,13 +554,27 @@ CREATE INDEX site_name_search_idx ON public.site USING gin (name public.gin_trgm
 CREATE INDEX site_search_idx ON public.site USING gin ((((((((((((name || ''::text) || COALESCE(contact, ''::text)) || ''::text) || COALESCE(address, ''::text)) || ''::text) || COALESCE(state_or_region, ''::text)) || ''::text) || COALESCE(country, ''::text)) || ''::text) || COALESCE(postcode_or_zip, ''::text))) public.gin_trgm_ops);
 ALTER INDEX public.site_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
 
+CREATE TRIGGER box_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public.box FOR EACH ROW EXECUTE FUNCTION public.claim_barcode();
+
+CREATE TRIGGER box_carry AFTER UPDATE OF freezer_id ON public.box FOR EACH ROW WHEN ((old.freezer_id <> new.freezer_id)) EXECUTE FUNCTION public.carry_contents();
+
+CREATE TRIGGER box_history AFTER INSERT OR DELETE OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER box_permission BEFORE INSERT OR DELETE OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+CREATE TRIGGER box_place BEFORE INSERT OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.check_box_place();
+
 CREATE TRIGGER computer_history AFTER INSERT OR DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.record_history();
 
 CREATE TRIGGER computer_permission BEFORE INSERT OR DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
+CREATE TRIGGER container_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public.container FOR EACH ROW EXECUTE FUNCTION public.claim_barcode();
+
 CREATE TRIGGER container_history AFTER INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.record_history();
 
 CREATE TRIGGER container_permission BEFORE INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
+CREATE TRIGGER container_place BEFORE INSERT OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_container_place();
 
 CREATE TRIGGER freezer_history AFTER INSERT OR DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.record_history();
 
@@ -394,6 +586,14 @@ CREATE TRIGGER lab_history AFTER INSERT OR DELETE OR UPDATE ON public.lab FOR EA
 
 CREATE TRIGGER lab_permission BEFORE INSERT OR DELETE OR UPDATE ON public.lab FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
+CREATE TRIGGER rack_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public.rack FOR EACH ROW EXECUTE FUNCTION public.claim_barcode();
+
+CREATE TRIGGER rack_carry AFTER UPDATE OF freezer_id ON public.rack FOR EACH ROW WHEN ((old.freezer_id <> new.freezer_id)) EXECUTE FUNCTION public.carry_contents();
+
+CREATE TRIGGER rack_history AFTER INSERT OR DELETE OR UPDATE ON public.rack FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER rack_permission BEFORE INSERT OR DELETE OR UPDATE ON public.rack FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
 CREATE TRIGGER site_history AFTER INSERT OR DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.record_history();
 
 CREATE TRIGGER site_permission BEFORE INSERT OR DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
@@ -401,8 +601,17 @@ CREATE TRIGGER site_permission BEFORE INSERT OR DELETE OR UPDATE ON public.site 
 ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.app_user(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY public.box
+    ADD CONSTRAINT box_freezer_id_fkey FOREIGN KEY (freezer_id) REFERENCES public.freezer(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.box
+    ADD CONSTRAINT box_rack_id_fkey FOREIGN KEY (rack_id) REFERENCES public.rack(id) ON DELETE RESTRICT;
+
 ALTER TABLE ONLY public.computer
     ADD CONSTRAINT computer_site_id_fkey FOREIGN KEY (site_id) REFERENCES public.site(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.container
+    ADD CONSTRAINT container_box_id_fkey FOREIGN KEY (box_id) REFERENCES public.box(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY public.container
     ADD CONSTRAINT container_freezer_id_fkey FOREIGN KEY (freezer_id) REFERENCES public.freezer(id) ON DELETE RESTRICT;
@@ -415,6 +624,9 @@ ALTER TABLE ONLY public.lab_member
 
 ALTER TABLE ONLY public.lab_member
     ADD CONSTRAINT lab_member_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.app_user(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.rack
+    ADD CONSTRAINT rack_freezer_id_fkey FOREIGN KEY (freezer_id) REFERENCES public.freezer(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY public.site
     ADD CONSTRAINT site_lab_id_fkey FOREIGN KEY (lab_id) REFERENCES public.lab(id) ON DELETE RESTRICT;

@@ -28,10 +28,18 @@ limit_request_line = 8190
 limit_request_field_size = 16384
 limit_request_fields = 32768
 
-# Access log on stdout. %(h)s is REMOTE_ADDR after the app ran, so behind nginx
-# (TRUSTED_PROXIES=1) it is the client's address as the app saw it.
-accesslog = "-"
-access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" forwarded-for="%({x-forwarded-for}i)s"'
+# Logs on stderr, in LOG_FORMAT (project/logs.py): gunicorn's own lines too. The app logs
+# each request itself, with its request id and the client's address as it saw it behind
+# nginx (TRUSTED_PROXIES=1), so gunicorn's access log is left out.
+logconfig_dict = {
+    "root": {"level": "INFO", "handlers": []},  # the app adds its handler
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "app"}},
+    "formatters": {"app": {"()": "project.logs.formatter"}},
+}
 
 control_socket_disable = True  # no gunicornc socket in $HOME: docker manages the process
 

@@ -1,10 +1,12 @@
 """Lab inventory: a REST API over hand-written PostgreSQL."""
 
+import json
+
 import orjson
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from . import api, cli, db, production
+from . import api, cli, db, logs, production, reporting
 from .config import Config
 
 
@@ -12,8 +14,11 @@ class JSONProvider(DefaultJSONProvider):
     """Indented JSON with sorted keys (readable with plain curl), times in ISO 8601, by orjson."""
 
     def dumps(self, obj, **kwargs):
-        """Return `obj` as JSON text."""
-        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+        """Return `obj` as JSON text (by the standard library for integers past 64 bits, as in schemas)."""
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+        except TypeError:
+            return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def create_app(test_config=None):
@@ -23,6 +28,8 @@ def create_app(test_config=None):
     app.config.update(test_config or {})
     production.init_app(app)  # refuse placeholder secrets; trust the proxy in front
     app.json = JSONProvider(app)
+    logs.init_app(app)  # first: every request gets its id before anything can fail
+    reporting.init_app(app)
     app.url_map.converters["id"] = api.IdConverter
     db.init_app(app)
     cli.init_app(app)

@@ -39,6 +39,7 @@ class Config:
     MAX_PAGE_SIZE = env_int("MAX_PAGE_SIZE", 1000)
     COUNT_EXACT_UP_TO = env_int("COUNT_EXACT_UP_TO", 1000)  # X-Total-Count past it: an estimate
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
+    MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 20 * 1024 * 1024)  # POST /containers/import only
     POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))
     APP_ENV = os.environ.get("APP_ENV", "development")  # "production" refuses placeholder secrets
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)  # proxies in front whose X-Forwarded-* to trust
@@ -48,6 +49,9 @@ class Config:
     RATE_LIMIT = os.environ.get("RATE_LIMIT", "600 per minute")  # per token, or per client address
     RATE_LIMIT_AUTH = os.environ.get(
         "RATE_LIMIT_AUTH", "10 per minute"
-    )  # POST /auth/tokens, per client address
+    )  # POST /auth/tokens, per client address and per username
     RATELIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis unreachable: each process counts alone meanwhile
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "")  # comma-separated origins; empty: no CORS
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if APP_ENV == "production" else "text")
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")  # empty: no error reports

@@ -7,8 +7,11 @@ teardown the connection goes back to the pool, rolled back first if anything
 was left open, or discarded if it broke.
 """
 
+import contextlib
+
 from flask import current_app, g
 
+from . import database
 from .database import Pool, SettingsCursor
 
 
@@ -42,6 +45,14 @@ def get_cursor():
     cur = get_db().cursor(cursor_factory=SettingsCursor)
     cur.settings = g.get("db_settings", {})
     return cur
+
+
+@contextlib.contextmanager
+def transaction():
+    """Run the block in one transaction on this request's connection; yield a cursor as get_cursor's."""
+    with database.transaction(get_db(), SettingsCursor) as cur:
+        cur.settings = g.get("db_settings", {})
+        yield cur
 
 
 def close_db(exc=None):

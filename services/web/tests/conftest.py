@@ -24,7 +24,9 @@ from project.database import run_sql_file
 from project.database.migrations import set_up
 
 SCRIPTS = Config.POSTGRES_SCRIPTS
-TABLES = "lab, site, computer, freezer, container, app_user, lab_member, api_token, history"
+TABLES = (
+    "lab, site, computer, freezer, rack, box, container, barcode, app_user, lab_member, api_token, history"
+)
 
 
 @pytest.fixture(scope="session")

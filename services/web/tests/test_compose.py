@@ -50,17 +50,14 @@ def test_services_start_once_their_dependencies_are_healthy(name):
     assert db["healthcheck"]["test"][1].startswith("pg_isready -h 127.0.0.1 ")  # not during init
 
 
-def test_dev_serves_the_mounted_source_on_port_5000_with_the_example_data():
+def test_dev_serves_the_mounted_source_on_port_5000_after_migrations_and_example_data():
     web, db = services(DEV)["web"], services(DEV)["db"]
     assert web["ports"] == ["127.0.0.1:5000:5000"]
     assert "./services/web:/usr/src/app" in web["volumes"]
-    assert "./postgres_scripts:/var/postgres_scripts:ro" in db["volumes"]
-    mounts = dict(reversed(volume.split(":")[:2]) for volume in db["volumes"])  # target: source
-    init = [mounts[target] for target in sorted(mounts) if target.startswith("/docker-entrypoint-initdb.d/")]
-    assert init == [
-        "./postgres_scripts/create_tables.sql",
-        "./postgres_scripts/mock_data.sql",
-    ]  # in this order
+    assert "./postgres_scripts:/usr/src/postgres_scripts:ro" in web["volumes"]
+    steps = web["command"] if isinstance(web["command"], str) else " ".join(web["command"])
+    assert steps.index("db upgrade") < steps.index("db seed") < steps.index("flask --app project run")
+    assert not any("docker-entrypoint-initdb.d" in volume for volume in db["volumes"])
 
 
 def test_dev_credentials_are_the_original_ones_and_agree():
@@ -79,8 +76,20 @@ def test_prod_publishes_only_nginx_on_port_1337():
     assert {name: service.get("ports") for name, service in services(PROD).items()} == {
         "nginx": ["1337:80"],
         "web": None,
+        "redis": None,
         "db": None,
     }
+
+
+def test_prod_counts_rate_limits_in_redis_on_the_backend_network_and_dev_in_memory():
+    prod = services(PROD)
+    web, redis = prod["web"], prod["redis"]
+    assert web["environment"]["RATE_LIMIT_STORAGE_URI"] == "redis://redis:6379/0"
+    assert web["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert redis["networks"] == ["backend"] and "backend" in web["networks"]
+    assert "PONG" in redis["healthcheck"]["test"][1]
+    assert "redis" not in services(DEV)
+    assert "RATE_LIMIT_STORAGE_URI" not in read_env(".env.dev")
 
 
 def test_prod_nginx_and_the_app_agree_on_the_body_limit_and_who_the_proxy_is():

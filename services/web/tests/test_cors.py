@@ -46,7 +46,7 @@ def test_answers_to_an_allowed_origin_expose_the_api_headers(cors_url):
     )
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == UI
     exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
-    assert {"ETag", "Link", "X-Total-Count", "Location"} <= exposed
+    assert {"ETag", "Link", "X-Total-Count", "Location", "RateLimit", "X-Request-ID"} <= exposed
     refused = requests.get(f"{cors_url}/sites", headers={"Origin": UI}, timeout=10)
     assert refused.status_code == 401 and refused.headers["Access-Control-Allow-Origin"] == UI
 

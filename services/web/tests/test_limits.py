@@ -1,6 +1,12 @@
-"""Rate limits: per token, or per client address; 429 problem+json with Retry-After."""
+"""Rate limits: per token, or per client address; 429 problem+json with Retry-After.
+
+Shared between processes through Redis: tests/test_topology.py, with a real redis-server.
+"""
+
+import re
 
 import pytest
+import topology_servers as servers
 
 from project import create_app
 
@@ -13,6 +19,12 @@ def limited(database_url, pg_conn):
     )
     yield app.test_client()
     app.extensions["pg_pool"].closeall()
+
+
+def state(response):
+    """Return the RateLimit header as {policy: (remaining, seconds to reset)}."""
+    items = re.findall(r'"([\w-]+)";r=(\d+);t=(\d+)', response.headers["RateLimit"])
+    return {name: (int(remaining), int(reset)) for name, remaining, reset in items}
 
 
 def test_the_fourth_request_in_a_minute_is_a_429_with_retry_after(limited):
@@ -56,3 +68,54 @@ def test_an_address_already_limited_gets_429_for_bad_tokens_too(limited):
         limited.get("/site/1")
     for header in ("Bearer garbage", "Bearer", "Basic x"):
         assert limited.get("/site/1", headers={"Authorization": header}).status_code == 429
+
+
+def test_answers_carry_the_ietf_ratelimit_headers(limited):
+    first, second = limited.get("/site/1"), limited.get("/sites")
+    assert first.headers["RateLimit-Policy"] == '"default";q=3;w=60'
+    assert state(first)["default"][0] == 2 and 1 <= state(first)["default"][1] <= 60
+    assert state(second)["default"][0] == 1
+    assert "X-RateLimit-Limit" not in first.headers
+    assert "RateLimit" not in limited.get("/healthz").headers
+
+
+def test_a_429_says_which_policy_and_retry_after_is_its_reset(limited):
+    for _ in range(3):
+        limited.get("/site/1")
+    refused = limited.get("/site/1")
+    assert refused.status_code == 429
+    assert state(refused) == {"default": (0, int(refused.headers["Retry-After"]))}
+    assert refused.json["detail"].startswith("requests from you: more than 3 per 1 minute; retry in ")
+
+
+def test_password_attempts_are_limited_per_username_from_any_address(limited):
+    def attempt(username, n):
+        body = {"username": username, "password": "guess"}
+        return limited.post("/auth/tokens", json=body, environ_base={"REMOTE_ADDR": f"127.0.2.{n}"})
+
+    assert [attempt("admin", n).status_code for n in range(3)] == [401, 401, 429]
+    refused = attempt("admin", 3)
+    assert refused.json["detail"].startswith("password attempts for this username: more than 2 per")
+    assert attempt("editor", 4).status_code == 401  # another username, from yet another address
+    assert attempt(["not", "a", "name"], 5).status_code == 400  # counted per address, as no username
+
+
+def test_both_password_policies_are_in_the_headers(limited):
+    response = limited.post("/auth/tokens", json={"username": "admin", "password": "guess"})
+    assert response.headers["RateLimit-Policy"] == (
+        '"password-username";q=2;w=60, "password-address";q=2;w=60'
+    )
+    assert {name: left for name, (left, _) in state(response).items()} == {
+        "password-username": 1,
+        "password-address": 1,
+    }
+
+
+def test_with_redis_unreachable_each_process_still_counts(database_url, pg_conn):
+    unreachable = f"redis://127.0.0.1:{servers.free_port()}/0"
+    app = create_app(
+        {"DATABASE_URL": database_url, "RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": unreachable}
+    )
+    client = app.test_client()
+    assert [client.get("/site/1").status_code for _ in range(4)] == [200, 200, 200, 429]
+    app.extensions["pg_pool"].closeall()

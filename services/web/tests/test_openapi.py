@@ -62,8 +62,8 @@ def test_every_operation_has_a_unique_readable_id_and_a_tag(document):
 
 
 def test_shared_parts_are_components_and_the_document_is_small(client, document):
-    assert len(client.get("/openapi.json").get_data()) < 250_000  # indented, as served
-    assert len(json.dumps(document, separators=(",", ":"))) <= 100_000
+    assert len(client.get("/openapi.json").get_data()) < 350_000  # indented, as served
+    assert len(json.dumps(document, separators=(",", ":"))) <= 150_000  # 7 resources, storage routes
     put = document["paths"]["/site/{row_id}"]["put"]
     assert put["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/SiteUpsert"

@@ -49,6 +49,8 @@ def curl(base, args):
         elif arg in ("-d", "--data"):
             data = next(args)
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif arg == "--data-binary":  # @file: the file's bytes, its path from the repository
+            data = (REPO / next(args).removeprefix("@")).read_bytes()
         elif arg == "-i":
             include = True
         elif arg != "-s":

@@ -2,13 +2,15 @@
 
 nginx runs services/nginx/nginx.conf and gunicorn services/web/gunicorn.conf.py,
 as in docker-compose.prod.yml; the app's production settings (project/production.py)
-are tested first, without servers.
+are tested first, without servers. Last, two replicas of gunicorn share one
+redis-server behind nginx, as with `docker-compose up --scale web=2`.
 """
 
 import contextlib
 import gzip
+import json
+import re
 import time
-import uuid
 
 import pytest
 import topology_servers as servers
@@ -26,6 +28,8 @@ SECURITY_HEADERS = {
     "form-action 'none'",
 }
 NO_NGINX = "nginx is not installed (./scripts/test installs it with apt-get when run as root)"
+NO_REDIS = "redis-server is not installed (./scripts/test installs it with apt-get when run as root)"
+REQUEST_ID = re.compile(r"[0-9a-f]{32}")  # nginx's $request_id
 
 
 @pytest.mark.parametrize(
@@ -80,31 +84,36 @@ def test_forwarded_headers_count_only_from_trusted_proxies(trusted_proxies, seen
     assert app.test_client().get("/seen", headers=forwarded).json == seen
 
 
-class Topology:
-    """nginx on `port` in front of gunicorn on `app_port`, whose access log is `app_log`."""
+def log_entry(path, request_id, logger=None):
+    """Return the JSON line of `logger` (None: nginx) in `path` about request `request_id`; wait up to 5 s."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for line in path.read_text().splitlines():
+            entry = json.loads(line)
+            if entry.get("request_id") == request_id and entry.get("logger") == logger:
+                return entry
+        time.sleep(0.05)
+    raise AssertionError(f"{path} has no line of {logger} for request {request_id}")
 
-    def __init__(self, port, app_port, app_log):
-        self.port, self.app_port, self.app_log = port, app_port, app_log
+
+class Topology:
+    """nginx on `port` (logging to `nginx_log`) in front of gunicorn on `app_port`, logging to `app_log`."""
+
+    def __init__(self, port, app_port, app_log, nginx_log):
+        self.port, self.app_port, self.app_log, self.nginx_log = port, app_port, app_log, nginx_log
 
     def request(self, method, path, **kwargs):
         """Send one request to nginx; return the servers.Reply."""
         return servers.request(self.port, method, path, **kwargs)
 
     def logged(self, path, **kwargs):
-        """GET `path` with a unique query through nginx; return the Reply and the app's log line of it."""
-        probe = uuid.uuid4().hex
-        reply = self.request("GET", f"{path}?probe={probe}", **kwargs)
-        return reply, self.log_line(probe)
+        """GET `path` through nginx; return the Reply and the app's log entry of it."""
+        reply = self.request("GET", path, **kwargs)
+        return reply, self.app_entry(reply.headers["X-Request-ID"])
 
-    def log_line(self, text):
-        """Return the app's access log line holding `text`, waiting up to 5 s for it."""
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            lines = [line for line in self.app_log.read_text().splitlines() if text in line]
-            if lines:
-                return lines[0]
-            time.sleep(0.05)
-        raise AssertionError(f"the app logged no request with {text!r}")
+    def app_entry(self, request_id):
+        """Return the app's log entry of request `request_id`."""
+        return log_entry(self.app_log, request_id, "project.requests")
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +126,9 @@ def topology(database_url, tmp_path_factory):
     app_log = tmp / "gunicorn.log"
     with (
         servers.gunicorn(database_url, app_port, app_log),
-        servers.nginx(tmp, port, app_port, Config.MAX_CONTENT_LENGTH),
+        servers.nginx(tmp, port, f"127.0.0.1:{app_port}", Config.MAX_CONTENT_LENGTH),
     ):
-        yield Topology(port, app_port, app_log)
+        yield Topology(port, app_port, app_log, tmp / "nginx.log")
 
 
 def assert_security_headers(reply):
@@ -132,9 +141,11 @@ def assert_problem(reply, status, title):
     assert reply.status == status
     assert reply.headers["Content-Type"] == "application/problem+json"
     problem = reply.json()
-    assert set(problem) == {"type", "title", "status", "detail"}
+    assert set(problem) <= {"type", "title", "status", "detail", "request_id"}  # gunicorn's has no id
     assert (problem["type"], problem["title"], problem["status"]) == ("about:blank", title, status)
     assert problem["detail"]
+    assert REQUEST_ID.fullmatch(reply.headers["X-Request-ID"])
+    assert problem.get("request_id", reply.headers["X-Request-ID"]) == reply.headers["X-Request-ID"]
     assert_security_headers(reply)
 
 
@@ -147,16 +158,37 @@ def test_static_files_come_from_nginx_not_the_app(topology, path):
     assert_security_headers(reply)
     topology.logged("/healthz")  # once the app logged a later request, it would have logged this one
     assert "robots.txt" not in topology.app_log.read_text()
+    logged = log_entry(topology.nginx_log, reply.headers["X-Request-ID"])
+    assert (logged["uri"], logged["status"], logged["upstream"]) == (path, 200, "")
 
 
 def test_the_app_sees_the_client_address_nginx_saw_not_a_spoofed_one(topology, pg_conn):
     # The client connects from 127.0.0.2, nginx to gunicorn from 127.0.0.1.
-    reply, line = topology.logged("/site/1", source="127.0.0.2", headers={"X-Forwarded-For": "203.0.113.7"})
+    spoofed = {"X-Forwarded-For": "203.0.113.7", "X-Request-ID": "chosen-by-the-client"}
+    reply, logged = topology.logged("/site/1", source="127.0.0.2", headers=spoofed)
     assert reply.status == 200
     assert reply.json()["contact"] == "John Smith"
     assert_security_headers(reply)
-    assert line.split()[0] == "127.0.0.2"  # the address the app saw
-    assert 'forwarded-for="203.0.113.7, 127.0.0.2"' in line
+    assert logged["address"] == "127.0.0.2"  # the address the app saw
+    assert REQUEST_ID.fullmatch(logged["request_id"])  # nginx's, not the client's
+
+
+def test_one_request_id_in_the_answer_the_apps_json_log_and_nginxs(topology, pg_conn):
+    reply, logged = topology.logged("/site/999")
+    request_id = reply.headers["X-Request-ID"]
+    assert reply.headers.get_all("X-Request-ID") == [request_id]
+    assert reply.json()["request_id"] == request_id
+    assert logged["level"] == "INFO"
+    assert {key: logged[key] for key in ("method", "path", "status", "user")} == {
+        "method": "GET",
+        "path": "/site/999",
+        "status": 404,
+        "user": None,
+    }
+    assert logged["duration_ms"] >= 0 and logged["time"].endswith("+00:00")
+    proxied = log_entry(topology.nginx_log, request_id)
+    assert (proxied["uri"], proxied["status"]) == ("/site/999", 404)
+    assert proxied["upstream"] == f"127.0.0.1:{topology.app_port}"
 
 
 def test_the_docs_page_may_load_its_own_scripts_and_nothing_else(topology):
@@ -183,9 +215,7 @@ def test_json_is_gzipped(topology, pg_conn):
 def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology, pg_conn):
     limit = Config.MAX_CONTENT_LENGTH
     headers = {"Content-Type": "application/json", "Authorization": "Bearer labinv-demo-admin-token"}
-    too_large = topology.request(
-        "POST", "/sites?probe=too-large", body=b"{}".ljust(limit + 1), headers=headers
-    )
+    too_large = topology.request("POST", "/sites", body=b"{}".ljust(limit + 1), headers=headers)
     assert too_large.status == 413
     assert too_large.headers["Content-Type"] == "application/problem+json"
     assert too_large.json() == {
@@ -193,13 +223,14 @@ def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology, pg_c
         "title": "Request Entity Too Large",
         "status": 413,
         "detail": f"the request body is larger than the {limit} bytes allowed",
+        "request_id": too_large.headers["X-Request-ID"],
     }
     assert_security_headers(too_large)
-    at_limit = topology.request("POST", "/sites?probe=at-limit", body=b"{}".ljust(limit), headers=headers)
+    at_limit = topology.request("POST", "/sites", body=b"{}".ljust(limit), headers=headers)
     assert at_limit.status == 400  # the app's answer: a site needs a name
     assert at_limit.json()["title"] == "Invalid request"
-    topology.log_line("probe=at-limit")
-    assert "probe=too-large" not in topology.app_log.read_text()
+    topology.app_entry(at_limit.headers["X-Request-ID"])
+    assert too_large.headers["X-Request-ID"] not in topology.app_log.read_text()
 
 
 @pytest.mark.parametrize(
@@ -215,7 +246,8 @@ def test_nginx_answers_problem_json_when_the_app_is_down_or_silent(tmp_path, ups
         app_port = (
             servers.free_port() if upstream == "nobody" else stack.enter_context(servers.silent_upstream())
         )
-        stack.enter_context(servers.nginx(tmp_path, port, app_port, Config.MAX_CONTENT_LENGTH, faster))
+        upstream = f"127.0.0.1:{app_port}"
+        stack.enter_context(servers.nginx(tmp_path, port, upstream, Config.MAX_CONTENT_LENGTH, faster))
         reply = servers.request(port, "GET", "/readyz")
     assert_problem(reply, status, title)
 
@@ -342,7 +374,8 @@ def test_nginx_limits_come_before_gunicorns(topology):
 def test_the_apps_own_errors_pass_through_nginx_untouched(topology, pg_conn):
     for path in ("/site/999", "/nowhere", "/sites?limit=0"):
         through_nginx = topology.request("GET", path)
-        from_the_app = servers.request(topology.app_port, "GET", path)
+        same_id = {"X-Request-ID": through_nginx.headers["X-Request-ID"]}  # as nginx sent it to the app
+        from_the_app = servers.request(topology.app_port, "GET", path, headers=same_id)
         assert through_nginx.status == from_the_app.status >= 400
         assert through_nginx.headers["Content-Type"] == "application/problem+json"
         assert through_nginx.body == from_the_app.body
@@ -362,3 +395,65 @@ def test_readyz_follows_the_database_going_down_and_coming_back(topology, pg_ser
     assert down.headers["Retry-After"] == "1"
     assert down.json()["status"] == 503
     assert topology.request("GET", "/readyz").json() == {"status": "ok", "database": "ok"}
+
+
+REPLICAS = ["127.0.0.1", "127.0.0.2"]  # the addresses Docker's DNS would give `web`
+LIMIT, AUTH_LIMIT = 12, 3  # per minute
+RESOLVER = "resolver 127.0.0.11 valid=10s;"  # Docker's DNS, in nginx.conf
+
+
+@pytest.fixture(scope="module")
+def replicas(database_url, tmp_path_factory):
+    """Run two gunicorns sharing a redis-server behind nginx; yield nginx's port and their logs.
+
+    As with `docker-compose up --scale web=2`, each replica listens on the same port of its
+    own address, and nginx finds both by the name `web`, from a DNS server giving both.
+    """
+    if not servers.NGINX.exists():
+        pytest.skip(NO_NGINX)
+    if not servers.REDIS.exists():
+        pytest.skip(NO_REDIS)
+    tmp = tmp_path_factory.mktemp("replicas")
+    port, app_port, redis_port = servers.free_port(), servers.free_port(), servers.free_port()
+    settings = {
+        "RATE_LIMIT": f"{LIMIT} per minute",
+        "RATE_LIMIT_AUTH": f"{AUTH_LIMIT} per minute",
+        "RATE_LIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
+    }
+    logs = [tmp / f"gunicorn-{address}.log" for address in REPLICAS]
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(servers.redis_server(tmp, redis_port))
+        for address, log in zip(REPLICAS, logs, strict=True):
+            stack.enter_context(servers.gunicorn(database_url, app_port, log, address, settings))
+        resolver = f"resolver 127.0.0.1:{stack.enter_context(servers.dns(REPLICAS))} valid=10s;"
+        upstream = f"web:{app_port}"
+        stack.enter_context(
+            servers.nginx(tmp, port, upstream, Config.MAX_CONTENT_LENGTH, {RESOLVER: resolver})
+        )
+        yield port, logs
+
+
+def test_a_rate_limit_holds_in_total_across_replicas_and_their_workers(replicas, pg_conn):
+    port, logs = replicas
+    replies = [servers.request(port, "GET", "/site/1", source="127.0.0.5") for _ in range(LIMIT + 3)]
+    assert [reply.status for reply in replies] == [200] * LIMIT + [429] * 3
+    assert {reply.headers["RateLimit-Policy"] for reply in replies} == {f'"default";q={LIMIT};w=60'}
+    left = [int(re.search(r";r=(\d+);", reply.headers["RateLimit"])[1]) for reply in replies]
+    assert left == [*range(LIMIT - 1, -1, -1), 0, 0, 0]  # one count, whichever replica answers
+    served = [sum(reply.headers["X-Request-ID"] in log.read_text() for reply in replies) for log in logs]
+    assert sum(served) == len(replies) and min(served) > 0  # each replica answered some
+
+
+def test_password_attempts_for_one_username_are_limited_across_addresses_and_replicas(replicas, pg_conn):
+    port, _ = replicas
+    guess = json.dumps({"username": "reader", "password": "guess"}).encode()
+    headers = {"Content-Type": "application/json"}
+    replies = [
+        servers.request(port, "POST", "/auth/tokens", body=guess, headers=headers, source=f"127.0.1.{n}")
+        for n in range(AUTH_LIMIT + 1)
+    ]
+    assert [reply.status for reply in replies] == [401] * AUTH_LIMIT + [429]
+    assert replies[-1].json()["detail"].startswith("password attempts for this username: more than 3 per")
+    assert replies[0].headers["RateLimit-Policy"] == (
+        f'"password-username";q={AUTH_LIMIT};w=60, "password-address";q={AUTH_LIMIT};w=60'
+    )

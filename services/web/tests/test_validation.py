@@ -3,10 +3,12 @@
 import pytest
 from conftest import query
 
-from project.api import computer, container, freezer, instrument, lab, site
+from project.api import box, computer, container, freezer, instrument, lab, rack, site
 from project.api.validation import body_schema, check, json_types, replacement, required_fields, whole_row
 
-RESOURCES = {"lab": lab, "site": site, "computer": computer, "freezer": freezer, "container": container}
+RESOURCES = {
+    "lab": lab, "site": site, "computer": computer, "freezer": freezer, "rack": rack, "box": box, "container": container
+}  # fmt: skip
 
 
 def columns(pg_conn, relation):
@@ -41,8 +43,13 @@ def test_the_instruments_fields_are_the_views_columns(pg_conn):
 
 def test_a_whole_row_write_nulls_omitted_fields_but_leaves_generated_ones_to_the_database():
     fields = container.FIELDS
-    assert whole_row(fields, {"freezer_id": 1}) == {"uuid": None, "description": None, "freezer_id": 1}
-    assert replacement(fields, {"freezer_id": 1}) == {"description": None, "freezer_id": 1}
+    nothing = {"barcode": None, "box_id": None, "position": None}
+    assert whole_row(fields, {"freezer_id": 1}) == {
+        "uuid": None, "description": None, "freezer_id": 1, **nothing, "status": None, "status_note": None
+    }  # fmt: skip
+    assert replacement(fields, {"freezer_id": 1}) == {
+        "description": None, "freezer_id": 1, **nothing, "status_note": None
+    }  # fmt: skip
     assert replacement(fields, {"uuid": "x", "freezer_id": 1})["uuid"] == "x"
 
 

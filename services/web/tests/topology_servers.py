@@ -2,8 +2,10 @@
 
 gunicorn runs with services/web/gunicorn.conf.py; Debian's nginx runs with
 services/nginx/nginx.conf, its ${VARS} filled in as the official nginx image
-fills them from its environment. Each server is stopped when its `with` block
-ends, and gets SIGINT if the tests die (as LocalPostgres does).
+fills them from its environment; Debian's redis-server stands in for the
+redis container, and a tiny DNS server for Docker's, which names every
+replica of a service. Each server is stopped when its `with` block ends, and
+gets SIGINT if the tests die (as LocalPostgres does).
 """
 
 import contextlib
@@ -15,8 +17,11 @@ import pwd
 import re
 import signal
 import socket
+import socketserver
+import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from devtools.localdb import die_with_parent
 WEB = Path(__file__).resolve().parent.parent  # services/web
 NGINX_TEMPLATE = WEB.parent / "nginx" / "nginx.conf"
 NGINX = Path("/usr/sbin/nginx")
+REDIS = Path("/usr/bin/redis-server")
 STATIC_ROOT = WEB / "project" / "static"
 START_TIMEOUT = 15
 STOP_TIMEOUT = 10
@@ -43,9 +49,9 @@ class Reply:
         return json.loads(self.body)
 
 
-def request(port, method, path, *, body=None, headers=None, source="127.0.0.1"):
-    """Send one request to 127.0.0.1:port from the local address `source`; return the Reply."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+def request(port, method, path, *, body=None, headers=None, source="127.0.0.1", host="127.0.0.1"):
+    """Send one request to host:port from the local address `source`; return the Reply."""
+    conn = http.client.HTTPConnection(host, port, timeout=10, source_address=(source, 0))
     try:
         conn.request(method, path, body, headers or {})
         response = conn.getresponse()
@@ -85,22 +91,24 @@ def render(template, values):
     return re.sub(r"\$\{(\w+)\}", lambda match: values[match[1]], template)
 
 
-def gunicorn(database_url, port, log_path):
-    """Serve the app on 127.0.0.1:port with gunicorn.conf.py, as the production image does."""
+def gunicorn(database_url, port, log_path, host="127.0.0.1", settings=None):
+    """Serve the app on host:port with gunicorn.conf.py, as the production image does; `settings`: more env."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "TRUSTED_PROXIES": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_BIND": f"{host}:{port}",
         "WEB_CONCURRENCY": "2",
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "LOG_FORMAT": "json",
+        **(settings or {}),
     }
     args = [sys.executable, "-m", "gunicorn", "--config", str(WEB / "gunicorn.conf.py")]
-    return serving(args, port, log_path, cwd=WEB, env=env)
+    return serving(args, log_path, lambda: request(port, "GET", "/healthz", host=host), cwd=WEB, env=env)
 
 
-def nginx(prefix, port, upstream_port, max_content_length, edits=None):
-    """Run nginx.conf on 127.0.0.1:port in front of 127.0.0.1:upstream_port; files go in `prefix`.
+def nginx(prefix, port, upstream, max_content_length, edits=None):
+    """Run nginx.conf on 127.0.0.1:port in front of `upstream` (host:port); files go in `prefix`.
 
     `edits` maps lines of nginx.conf to what replaces them (e.g. a shorter timeout).
     """
@@ -112,18 +120,62 @@ def nginx(prefix, port, upstream_port, max_content_length, edits=None):
     values = {
         "NGINX_LISTEN": f"127.0.0.1:{port}",
         "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,  # workers that can read the checkout
-        "APP_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "APP_UPSTREAM": upstream,
         "STATIC_ROOT": str(STATIC_ROOT),
         "MAX_CONTENT_LENGTH": str(max_content_length),
     }
     conf.write_text(render(template, values))
     args = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-g", f"daemon off; pid {prefix / 'nginx.pid'};"]
-    return serving(args, port, prefix / "nginx.log")
+    return serving(args, prefix / "nginx.log", lambda: request(port, "GET", "/healthz"))
+
+
+def redis_server(prefix, port):
+    """Run redis-server on 127.0.0.1:port in the foreground, keeping nothing on disk."""
+    args = [str(REDIS), "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    return serving(args, prefix / "redis.log", lambda: redis_ping(port), cwd=prefix)
+
+
+def redis_ping(port):
+    """Return once Redis on 127.0.0.1:port answers PING; raise OSError if it does not (yet)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+        sock.sendall(b"PING\r\n")
+        if sock.recv(64) != b"+PONG\r\n":
+            raise OSError("redis-server is not ready")
+
+
+class DNSHandler(socketserver.BaseRequestHandler):
+    """Answer a DNS query (RFC 1035): an A question with the server's `addresses`, any other with none."""
+
+    def handle(self):
+        """Answer one query."""
+        query, sock = self.request
+        question_end = query.index(b"\0", 12) + 5  # the name, then its type and class
+        is_a = query[question_end - 4 : question_end - 2] == b"\0\1"
+        addresses = self.server.addresses if is_a else []
+        header = query[:2] + struct.pack(">HHHHH", 0x8180, 1, len(addresses), 0, 0)  # an answer, no error
+        answers = b"".join(
+            struct.pack(">HHHIH", 0xC00C, 1, 1, 10, 4) + socket.inet_aton(address) for address in addresses
+        )  # each: the question's name, type A, class IN, 10 s to live, 4 bytes of address
+        sock.sendto(header + query[12:question_end] + answers, self.client_address)
 
 
 @contextlib.contextmanager
-def serving(args, port, log_path, **popen_args):
-    """Run a server, logging to `log_path`, from when it answers HTTP on `port` to the block's end."""
+def dns(addresses):
+    """Run a DNS server on 127.0.0.1 (UDP) giving every name `addresses`, as Docker's does; yield its port."""
+    with socketserver.ThreadingUDPServer(("127.0.0.1", 0), DNSHandler) as server:
+        server.addresses = addresses
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield server.server_address[1]
+        finally:
+            server.shutdown()
+            thread.join(10)
+
+
+@contextlib.contextmanager
+def serving(args, log_path, probe, **popen_args):
+    """Run a server, logging to `log_path`, from when `probe()` succeeds to the block's end."""
     with open(log_path, "ab") as log:  # appending: nginx writes through two descriptors
         process = subprocess.Popen(
             args,
@@ -135,18 +187,18 @@ def serving(args, port, log_path, **popen_args):
             **popen_args,
         )
     try:
-        wait_until_answering(process, port, log_path)
+        wait_until_answering(process, log_path, probe)
         yield process
     finally:
         stop(process)
 
 
-def wait_until_answering(process, port, log_path):
-    """Return once GET /healthz on `port` gets any HTTP answer; raise if the server dies or is slow."""
+def wait_until_answering(process, log_path, probe):
+    """Return once `probe()` succeeds (e.g. any HTTP answer); raise if the server dies or is slow."""
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         try:
-            request(port, "GET", "/healthz")
+            probe()
             return
         except (OSError, http.client.HTTPException):
             if process.poll() is not None or time.monotonic() > deadline:

@@ -3,7 +3,23 @@
 from flask_cors import CORS
 from werkzeug.routing import IntegerConverter
 
-from . import auth, computer, container, errors, freezer, health, history, instrument, lab, openapi, site
+from . import (
+    auth,
+    box,
+    computer,
+    container,
+    errors,
+    freezer,
+    health,
+    history,
+    imports,
+    instrument,
+    lab,
+    openapi,
+    rack,
+    site,
+    storage,
+)
 from .limits import limiter
 from .validation import MAX_ID
 
@@ -22,7 +38,10 @@ def init_app(app):
             origins=origins,
             methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
-            expose_headers=["ETag", "Link", "Location", "X-Total-Count", "Retry-After", "WWW-Authenticate"],
+            expose_headers=[
+                *("ETag", "Link", "Location", "X-Total-Count", "X-Total-Count-Estimated", "Retry-After"),
+                *("WWW-Authenticate", "RateLimit", "RateLimit-Policy", "X-Request-ID"),
+            ],
             max_age=600,
         )
 
@@ -38,7 +57,9 @@ blueprints = [
     errors.bp,
     auth.bp,
     health.bp,
-    *(resource.bp for resource in (lab, site, computer, freezer, container)),
+    *(resource.bp for resource in (lab, site, computer, freezer, rack, box, container)),
+    storage.bp,
+    imports.bp,
     instrument.bp,
     history.bp,
     openapi.bp,

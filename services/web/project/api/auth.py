@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database.queries import load
 from ..db import get_cursor
 from .errors import ApiError
-from .limits import auth_limit, client_address, limiter
+from .limits import auth_limit, client_address, limiter, username
 from .openapi import documented
 from .openapi_objects import ID, TOKEN, header, json_body, responses
 from .validation import body_schema, check, json_object, text
@@ -159,7 +159,8 @@ REVOKED = {
 
 
 @bp.post("/auth/tokens")
-@limiter.limit(auth_limit, key_func=client_address)
+@limiter.shared_limit(auth_limit, "password-address", key_func=client_address)
+@limiter.shared_limit(auth_limit, "password-username", key_func=username)
 @documented(
     {
         "operationId": "issueToken",

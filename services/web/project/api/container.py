@@ -1,8 +1,8 @@
-"""/container routes: sample containers in a freezer, served by database/container.sql."""
+"""/container routes: sample containers in a freezer, maybe in a box, served by database/container.sql."""
 
 from ..database.queries import load
 from .rows import table_blueprint
-from .validation import reference, text
+from .validation import BARCODE, POSITION, reference, text
 
 UUID = "^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$"
 
@@ -16,6 +16,11 @@ FIELDS = {
     },
     "description": text(2000),
     "freezer_id": reference("freezer"),
+    "barcode": BARCODE,
+    "box_id": reference("box", required=False),
+    "position": POSITION,
+    "status": {"type": "string", "enum": ["in_storage", "checked_out", "disposed"], "x-generated": True},
+    "status_note": text(2000),
 }
 
 bp = table_blueprint("container", FIELDS, load("container"))

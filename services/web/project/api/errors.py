@@ -12,6 +12,7 @@ from psycopg2 import errors as pg
 from werkzeug.exceptions import HTTPException
 
 from ..database import NoFreeId
+from ..logs import request_id
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -29,12 +30,13 @@ class ApiError(Exception):
 
 
 def problem(status, title, detail, kind=None, headers=None, **extra):
-    """Return a problem+json response; `kind` names the problem type, else about:blank."""
+    """Return a problem+json response, with the request's id; `kind` names its type, else about:blank."""
     body = {
         "type": PROBLEM + kind if kind else "about:blank",
         "title": title,
         "status": status,
         "detail": detail,
+        "request_id": request_id(),
         **extra,
     }
     response = jsonify(body)
@@ -68,7 +70,21 @@ def unavailable(detail):
 
 
 # What each constraint a client can break means: by name, never by PostgreSQL's message text.
-UNIQUE = {"lab_name_lower_key": "name", "computer_mac_key": "mac", "container_uuid_key": "uuid"}
+UNIQUE = {
+    "lab_name_lower_key": "name",
+    "computer_mac_key": "mac",
+    "container_uuid_key": "uuid",
+    "barcode_taken": "barcode",  # unique across racks, boxes and containers (migration 0003)
+}
+CHECKS = {  # check and exclusion constraints, and the triggers' rules: -> (status, field, what to say)
+    "container_position_free": (409, "position", "holds another container (or is reserved for one)"),
+    "container_disposed_for_good": (409, "status", "is disposed, for good"),
+    "box_grid_holds_containers": (409, "rows", "too small: the box holds containers outside the new grid"),
+    "container_position_in_grid": (422, "position", "is not in the box's grid"),
+    "container_position_with_box": (422, "position", "is required with a box_id, and absent without"),
+    "container_box_in_freezer": (422, "box_id", "is a box in another freezer than freezer_id"),
+    "box_rack_in_freezer": (422, "rack_id", "is a rack in another freezer than freezer_id"),
+}
 FOREIGN_KEYS = {}  # constraint -> (the referencing field, the table it refers to); see rows.table_blueprint
 IDS_EXHAUSTED = (
     "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>"
@@ -87,9 +103,13 @@ def database_unavailable(e):
 
 
 @bp.app_errorhandler(psycopg2.Error)
-def database_error(e):
+def database_error(e):  # noqa: PLR0911 (one answer per kind of error)
     """Answer a database error by its SQLSTATE and constraint: 409, 422, 403 or 400."""
     constraint = e.diag.constraint_name
+    if constraint in CHECKS:
+        status, field, message = CHECKS[constraint]
+        title = "Conflict" if status == 409 else "Unprocessable Content"
+        return problem(status, title, f"{field} {message}", "constraint", errors={field: message})
     if isinstance(e, pg.UniqueViolation):
         return duplicate(e.diag.table_name, UNIQUE.get(constraint))
     if isinstance(e, (pg.ForeignKeyViolation, pg.RestrictViolation)) and constraint in FOREIGN_KEYS:
@@ -110,10 +130,15 @@ def reference_problem(table, field, parent):
     """Answer a broken reference: a deleted row still has children (409), or a parent is missing (422)."""
     if request.method == "DELETE":  # the row deleted is still referenced
         row_id = request.view_args["row_id"]
-        detail = f"{parent} {row_id} still has {table}s; delete or move them first"
+        detail = f"{parent} {row_id} still has {plural(table)}; delete or move them first"
         return problem(409, "Conflict", detail, "has-children")
     detail = f"{field} {sent(field)} does not exist"
     return problem(422, "Unprocessable Content", detail, "missing-parent", errors={field: "does not exist"})
+
+
+def plural(name):
+    """Return the plural of a table's name: sites, boxes."""
+    return name + ("es" if name.endswith("x") else "s")
 
 
 def sent(field):

@@ -1,19 +1,33 @@
 """Rate limits with flask-limiter: per user (by token) or per client address.
 
-RATE_LIMIT applies to every request but the health probes; RATE_LIMIT_AUTH,
-per client address, to POST /auth/tokens (password guessing). Over a limit
-the answer is 429 problem+json with Retry-After. Storage is in memory by
-default (per process); RATE_LIMIT_STORAGE_URI can name Redis or memcached.
+Three policies, each named in the RateLimit headers: "default" (RATE_LIMIT)
+for every request but the health probes; "password-address" and
+"password-username" (RATE_LIMIT_AUTH each) for POST /auth/tokens, counted per
+client address and per username, so guessing one user's password from many
+addresses meets a limit too. Over a limit the answer is 429 problem+json with
+Retry-After. Every limited answer carries the IETF RateLimit-Policy and
+RateLimit headers (draft-ietf-httpapi-ratelimit-headers), e.g.
+`RateLimit-Policy: "default";q=600;w=60` and `RateLimit: "default";r=599;t=42`.
+
+Counts are kept in memory by default, each process its own;
+RATE_LIMIT_STORAGE_URI=redis://... shares them between all workers and
+replicas, and while Redis is unreachable each process counts alone.
 """
 
 import math
 import time
 
 from flask import current_app, g, request
-from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
 from .errors import bp as errors_bp
 from .errors import problem
+
+WHAT = {  # policy -> what it counts, for the 429's detail
+    "default": "requests from you",
+    "password-address": "password attempts from your address",
+    "password-username": "password attempts for this username",
+}
 
 
 def client_key():
@@ -22,7 +36,10 @@ def client_key():
     return f"user:{user['id']}" if user else f"address:{request.remote_addr}"
 
 
-limiter = Limiter(client_key, application_limits=[lambda: current_app.config["RATE_LIMIT"]])
+limiter = Limiter(
+    client_key,
+    application_limits=[ApplicationLimit(lambda: current_app.config["RATE_LIMIT"], scope="default")],
+)
 
 
 def auth_limit():
@@ -35,14 +52,40 @@ def client_address():
     return f"address:{request.remote_addr}"
 
 
+def username():
+    """Return the username a password attempt is for; the client address for a body without one."""
+    body = request.get_json(silent=True)
+    name = body.get("username") if isinstance(body, dict) else None
+    return f"username:{name}" if isinstance(name, str) else client_address()
+
+
+def seconds_until(moment):
+    """Return the whole seconds from now until `moment` (a Unix time), at least 1."""
+    return max(1, math.ceil(moment - time.time()))
+
+
+@errors_bp.after_app_request
+def rate_limit_headers(response):
+    """Tell the client each limit its request counted against, and what is left of it."""
+    policies, states = [], []
+    for limit in limiter.current_limits:
+        name = f'"{limit.request_args[-1]}"'  # the policy's name is the limit's scope
+        policies.append(f"{name};q={limit.limit.amount};w={limit.limit.get_expiry()}")
+        states.append(f"{name};r={limit.remaining};t={seconds_until(limit.window.reset_time)}")
+    if policies:
+        response.headers["RateLimit-Policy"] = ", ".join(policies)
+        response.headers["RateLimit"] = ", ".join(states)
+    return response
+
+
 @errors_bp.app_errorhandler(RateLimitExceeded)
 def too_many_requests(e):
     """Answer 429 problem+json, with Retry-After: the seconds until the limit resets."""
-    wait = max(1, math.ceil(limiter.current_limit.reset_at - time.time()))
+    wait = seconds_until(limiter.current_limit.window.reset_time)
     return problem(
         429,
         "Too Many Requests",
-        f"more than {e.limit.limit} from you; retry in {wait} s",
+        f"{WHAT[e.limit.scope]}: more than {e.limit.limit}; retry in {wait} s",
         "rate-limited",
         {"Retry-After": str(wait)},
     )

@@ -14,6 +14,7 @@ import re
 from flask import Blueprint, current_app
 from flask_swagger_ui import get_swaggerui_blueprint
 
+from .errors import plural
 from .listing import MAX_OFFSET, MAX_Q
 from .openapi_objects import (
     ANYONE,
@@ -116,6 +117,8 @@ def path_parameters(rule):
             schema, description = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "rows to skip"
         elif name == "limit":
             schema, description = limit_schema(), "page size"
+        elif match["converter"] != "id":  # text, such as a barcode
+            schema, description = {"type": "string", "minLength": 1, "maxLength": 200}, f"the {name}"
         else:
             owner = name.removesuffix("_id")
             if owner in ("row", "parent"):
@@ -204,7 +207,7 @@ def row_operations(name, fields):
     Their bodies are component schemas: <Name>New (create), <Name>Upsert
     (put, and post: the original API's deprecated spelling of put) and <Name>Patch.
     """
-    Name, tag = name.capitalize(), name + "s"
+    Name, tag = name.capitalize(), plural(name)
     body_ids = {"id": SAME_ID, f"{name}_id": SAME_ID}
     bodies = {
         f"{Name}New": body_schema(fields, required_fields(fields)),
@@ -281,7 +284,7 @@ def row_operations(name, fields):
             operation(
                 "create",
                 f"Create a {name} with a server-assigned id",
-                description=f"The same at /{name}s/.",
+                description=f"The same at /{tag}/.",
                 requestBody=json_body(schema_ref(f"{Name}New")),
                 responses=responses(
                     {"201": row_response(ref, f"the new {name}", ("ETag", "Location"))},

@@ -113,6 +113,7 @@ PROBLEM_SCHEMA = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
+        "request_id": {"type": "string", "description": "the request's id, as in X-Request-ID and the logs"},
         "errors": {
             "type": "object",
             "additionalProperties": {"type": "string"},

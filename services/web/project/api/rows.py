@@ -13,7 +13,7 @@ from .. import database
 from ..database.queries import load
 from ..db import get_cursor
 from . import history
-from .errors import FOREIGN_KEYS, ApiError, validation_error
+from .errors import FOREIGN_KEYS, ApiError, plural, validation_error
 from .listing import Listing, filter_schema, list_response, orders
 from .openapi import documented, list_operation, row_operations
 from .openapi_objects import ID
@@ -176,7 +176,7 @@ def add_item_routes(bp, name, fields, db, docs):
 
 def add_list_routes(bp, name, fields, db, docs):
     """Add GET and POST /<name>s and GET /<name>s/<offset>/<limit>; return the list's Listing."""
-    plural, schema = name + "s", name.capitalize()
+    names, schema = plural(name), name.capitalize()
     row = {"id": ID, **fields}
     listing = Listing(
         db.list,
@@ -188,7 +188,7 @@ def add_list_routes(bp, name, fields, db, docs):
     )
     whole = body_schema(fields, required_fields(fields))
 
-    @documented(list_operation(listing, f"A page of {plural}", schema, f"list{plural.capitalize()}", plural))
+    @documented(list_operation(listing, f"A page of {names}", schema, f"list{names.capitalize()}", names))
     def list_rows(offset=None, limit=None):
         """Return a page of rows."""
         return list_response(listing, offset, limit)
@@ -199,21 +199,21 @@ def add_list_routes(bp, name, fields, db, docs):
         body = checked_body(name, whole)
         return created(name, database.create(db.create, get_cursor(), **whole_row(fields, body)))
 
-    for path in (f"/{plural}", f"/{plural}/"):
+    for path in (f"/{names}", f"/{names}/"):
         bp.add_url_rule(path, "list", list_rows, methods=["GET"])
         bp.add_url_rule(path, "create", create, methods=["POST"])
-    bp.add_url_rule(f"/{plural}/<offset>/<limit>", "list", list_rows, methods=["GET"])
+    bp.add_url_rule(f"/{names}/<offset>/<limit>", "list", list_rows, methods=["GET"])
     return listing
 
 
 def add_children_routes(bp, listing, name, column, parent):
     """Add GET /<parent>/<id>/<name>s[/<offset>/<limit>]: the rows whose `column` is that parent."""
-    plural, exists = name + "s", load(parent).exists
+    names, exists = plural(name), load(parent).exists
 
-    operation_id = f"list{parent.capitalize()}{plural.capitalize()}"
-    summary = f"A page of one {parent}'s {plural}"
+    operation_id = f"list{parent.capitalize()}{names.capitalize()}"
+    summary = f"A page of one {parent}'s {names}"
 
-    @documented(list_operation(listing, summary, name.capitalize(), operation_id, plural))
+    @documented(list_operation(listing, summary, name.capitalize(), operation_id, names))
     def children(parent_id, offset=None, limit=None):
         """Return a page of one parent's rows."""
         return list_response(
@@ -224,6 +224,6 @@ def add_children_routes(bp, listing, name, column, parent):
             missing=f"{parent} {parent_id} does not exist",
         )
 
-    path = f"/{parent}/<id:parent_id>/{plural}"
-    bp.add_url_rule(path, f"{parent}_{plural}", children)
-    bp.add_url_rule(path + "/<offset>/<limit>", f"{parent}_{plural}", children)
+    path = f"/{parent}/<id:parent_id>/{names}"
+    bp.add_url_rule(path, f"{parent}_{names}", children)
+    bp.add_url_rule(path + "/<offset>/<limit>", f"{parent}_{names}", children)

@@ -49,6 +49,14 @@ def name_field(max_length):
     return text(max_length, required=True, pattern=NAME, error=NAME_ERROR)
 
 
+BARCODE = text(200, pattern=NAME, error=NAME_ERROR)
+POSITION = {
+    "type": ["string", "null"],
+    "pattern": "^[A-Z][1-9][0-9]?$",
+    "x-error": "must be a row letter and a column number, such as C4",
+}
+
+
 def reference(table, required=True):
     """Schema of a foreign key: the positive 32-bit integer id of a row of `table`."""
     types = "integer" if required else ["integer", "null"]

@@ -63,3 +63,23 @@ DELETE FROM freezer
  WHERE id = %(id)s AND (%(versions)s::text[] IS NULL OR md5(freezer::text) = ANY (%(versions)s::text[]))
 RETURNING id, name, site_id,
           md5(freezer::text) AS version;
+
+-- name: tree^
+-- Freezer %(id)s, its racks each with their boxes, and its boxes in no rack; each box with
+-- how many positions are filled (or reserved) and empty. None if there is no such freezer.
+WITH boxes AS (
+    SELECT b.id, b.rack_id,
+           to_jsonb(b) || jsonb_build_object('filled', count(c.id), 'empty', b.rows * b.cols - count(c.id)) AS box
+      FROM box b
+      LEFT JOIN container c ON c.box_id = b.id AND c.status <> 'disposed'
+     WHERE b.freezer_id = %(id)s
+     GROUP BY b.id
+)
+SELECT to_jsonb(f) AS freezer,
+       (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object(
+                   'boxes', (SELECT coalesce(jsonb_agg(box ORDER BY id), '[]') FROM boxes WHERE rack_id = r.id))
+               ORDER BY r.id), '[]')
+          FROM rack r WHERE r.freezer_id = f.id) AS racks,
+       (SELECT coalesce(jsonb_agg(box ORDER BY id), '[]') FROM boxes WHERE rack_id IS NULL) AS boxes
+  FROM freezer f
+ WHERE f.id = %(id)s;

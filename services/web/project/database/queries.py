@@ -5,7 +5,7 @@ comment saying what it does. The suffix says what a call returns:
 
     ^  one row as a dict, or None        *  every row, as a list of dicts
     $  the first value of the first row  #  a page of the rows: filtered, searched,
-                                            ordered and cut by paging.page
+    !  nothing                              ordered and cut by paging.page
 
 A statement is called with a cursor and its named parameters:
 `site.read(cur, id=7)` runs `SELECT ... FROM site WHERE id = %(id)s`.
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from . import paging
 
-HEADER = re.compile(r"^-- name: (?P<name>\w+)(?P<kind>[\^*$#])\s*$", re.MULTILINE)
+HEADER = re.compile(r"^-- name: (?P<name>\w+)(?P<kind>[\^*$#!])\s*$", re.MULTILINE)
 HERE = Path(__file__).parent
 
 
@@ -37,6 +37,8 @@ class Query:
         if self.kind == "#":
             return paging.page(cur, self.sql, *spec, params)
         cur.execute(self.sql, params)
+        if self.kind == "!":
+            return None
         if self.kind == "^":
             return cur.fetchone()
         if self.kind == "*":

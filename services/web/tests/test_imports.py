@@ -1,0 +1,102 @@
+"""POST /containers/import (api/imports.py): CSV through COPY, checked by set-based SQL, all or none."""
+
+from conftest import query
+from test_storage import EDITOR, other_lab  # noqa: F401 (a fixture)
+
+
+def send(client, text, path="/containers/import", content_type="text/csv", **kwargs):
+    """POST `text` as CSV."""
+    return client.post(path, data=text.encode(), content_type=content_type, **kwargs)
+
+
+def count(pg_conn):
+    """Return how many containers there are."""
+    return query(pg_conn, "SELECT count(*) FROM container")[0][0]
+
+
+def test_an_import_creates_every_row_in_one_statement(client, pg_conn):
+    csv = "barcode,box_id,position,description\nT-1,1,C3,first\nT-2,2,I9,\nT-3,,,\n"
+    refused = send(client, csv)
+    assert refused.json["errors"] == [
+        {"line": 4, "column": "freezer_id", "message": "is required without a box_id"}
+    ]
+    answer = send(client, csv.replace("T-3,,,", "T-3,,,loose").replace("description", "description,freezer_id")
+                  .replace("first", "first,").replace("I9,", "I9,,").replace("loose", "loose,2"))  # fmt: skip
+    assert (answer.status_code, answer.json) == (201, {"imported": 3})
+    rows = query(
+        pg_conn,
+        "SELECT barcode, freezer_id, box_id, position, status FROM container WHERE id > 3 ORDER BY id",
+    )
+    assert rows == [
+        ("T-1", 1, 1, "C3", "in_storage"),
+        ("T-2", 1, 2, "I9", "in_storage"),
+        ("T-3", 2, None, None, "in_storage"),
+    ]
+    assert client.get("/lookup/T-2").json["item"]["position"] == "I9"
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(client, pg_conn):
+    before = count(pg_conn)
+    answer = send(client, "freezer_id,status\n1,checked_out\n2,\n", "/containers/import?dry_run=true")
+    assert (answer.status_code, answer.json) == (200, {"would_import": 2})
+    assert count(pg_conn) == before
+    assert send(client, "freezer_id\n1\n", "/containers/import?dry_run=maybe").status_code == 400
+
+
+def test_bad_rows_are_422_with_line_numbers_and_nothing_is_imported(client, pg_conn):
+    before = count(pg_conn)
+    csv = "\n".join([
+        "uuid,barcode,freezer_id,box_id,position,status",
+        "not-a-uuid,T-0001,1,1,A1,",          # line 2: uuid, barcode taken, position taken
+        ",X-1,1,1,J1,lost",                   # line 3: no J1 in a 9x9 box, status
+        ",X-1,2,1,B5,",                       # line 4: barcode repeated, box in another freezer
+        ",,1,1,B5,",                          # line 5: position repeated
+        ",,9,,,",                             # line 6: no freezer 9
+        ",,,8,C1,",                           # line 7: no box 8
+    ]) + "\n"  # fmt: skip
+    refused = send(client, csv)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.json["errors"] == [
+        {"line": 2, "column": "barcode", "message": "is already taken"},
+        {"line": 2, "column": "position", "message": "A1 of box 1 is taken"},
+        {"line": 2, "column": "uuid", "message": "must be a UUID"},
+        {"line": 3, "column": "position", "message": "box 1 has no position J1"},
+        {"line": 3, "column": "status", "message": "must be in_storage, checked_out or disposed"},
+        {"line": 4, "column": "barcode", "message": "is also on line 3"},
+        {"line": 4, "column": "freezer_id", "message": "box 1 is in freezer 1"},
+        {"line": 5, "column": "position", "message": "is also on line 4"},
+        {"line": 6, "column": "freezer_id", "message": "freezer 9 does not exist"},
+        {"line": 7, "column": "box_id", "message": "box 8 does not exist"},
+    ]
+    assert count(pg_conn) == before
+    header = send(client, "freezer_id,colour,freezer_id\n1,red,1\n")
+    assert header.json["errors"] == [
+        {
+            "line": 1,
+            "column": "colour",
+            "message": "is not one of uuid, barcode, description, freezer_id, box_id, position, status",
+        },
+        {"line": 1, "column": "freezer_id", "message": "is named twice"},
+    ]
+    assert len(send(client, "freezer_id\n" + "9\n" * 150).json["errors"]) == 100
+
+
+def test_an_import_over_max_import_bytes_is_413_and_only_this_route_takes_more_than_64_kib(app, client):
+    app.config["MAX_IMPORT_BYTES"] = 100_000
+    rows = "freezer_id,description\n" + "1,a tube of plasma\n" * 4000  # 76 kB
+    assert send(client, rows).json == {"imported": 4000}
+    assert send(client, rows * 2).status_code == 413
+    assert client.post("/containers", data="x" * 70_000, content_type="application/json").status_code == 413
+    assert send(client, "freezer_id\n1\n", content_type=None).status_code in (400, 415)
+
+
+def test_an_import_must_be_csv(client):
+    answer = client.post("/containers/import", json={"freezer_id": 1})
+    assert answer.status_code == 415
+
+
+def test_an_editor_imports_only_into_their_labs(client, pg_conn, other_lab):  # noqa: F811
+    refused = send(client, "box_id,position\n3,A1\n", headers=EDITOR)
+    assert (refused.status_code, refused.json["type"]) == (403, "urn:lab-inventory:problem:forbidden")
+    assert send(client, "box_id,position\n1,A3\n", headers=EDITOR).status_code == 201
+    assert query(pg_conn, "SELECT actor FROM history ORDER BY id DESC LIMIT 1") == [("editor",)]
