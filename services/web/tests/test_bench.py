@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.data import Sizes
-from bench.run import endpoints
+from bench.run import STORAGE, endpoints
 
 WEB = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,9 @@ def test_a_tiny_run_prints_every_endpoint_with_no_failed_request():
         assert cells[4:6] == ["0", "0"], endpoint.label  # ours: non-2xx, socket errors
         assert cells[9] == "0/0", endpoint.label  # naive: non-2xx/socket errors
     assert rows["ceiling: hello-world Flask, GET /"][4:6] == ["0", "0"]
+    for label, _ in STORAGE:
+        assert rows[label][4:6] == ["0", "0"], label
+    assert 'POST /containers/import of 500 rows (0.0 MiB): 201 { "imported": 500 }' in run.stdout
     assert "p50 at 99 % / p50 of the first page:" in run.stdout
     assert "  ours: RSS " in run.stdout
 
