@@ -100,3 +100,12 @@ def test_an_editor_imports_only_into_their_labs(client, pg_conn, other_lab):  # 
     assert (refused.status_code, refused.json["type"]) == (403, "urn:lab-inventory:problem:forbidden")
     assert send(client, "box_id,position\n1,A3\n", headers=EDITOR).status_code == 201
     assert query(pg_conn, "SELECT actor FROM history ORDER BY id DESC LIMIT 1") == [("editor",)]
+
+
+def test_an_import_has_its_own_statement_timeout(app, client, pg_conn):
+    rows = "description,freezer_id\n" + "".join(f"Tube {n},1\n" for n in range(3000))
+    app.config["IMPORT_STATEMENT_TIMEOUT_MS"] = 1
+    answer = send(client, rows)
+    assert answer.status_code == 503 and "cancelled" in answer.json["detail"]
+    app.config["IMPORT_STATEMENT_TIMEOUT_MS"] = 120_000  # far longer than DB_STATEMENT_TIMEOUT_MS
+    assert send(client, rows).status_code == 201

@@ -68,6 +68,7 @@ def import_containers():
     data = body_bytes()
     columns = header(data)
     with transaction() as cur:
+        CONTAINER.import_time(cur, ms=str(current_app.config["IMPORT_STATEMENT_TIMEOUT_MS"]))
         CONTAINER.import_start(cur)
         database.copy(cur, CONTAINER.import_copy, columns, io.BytesIO(data))
         problems = CONTAINER.import_problems(cur)

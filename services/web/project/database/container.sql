@@ -151,6 +151,11 @@ CREATE TEMPORARY TABLE import_row (
     status      text
 ) ON COMMIT DROP;
 
+-- name: import_time!
+-- Let the statements of this import's transaction run for %(ms)s ms (the import is one
+-- transaction, however many rows; other requests keep DB_STATEMENT_TIMEOUT_MS).
+SELECT set_config('statement_timeout', %(ms)s, true);
+
 -- name: import_copy!
 -- The rows of a CSV file (sent with COPY, after a header row naming {columns}) into import_row.
 COPY import_row ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true);
