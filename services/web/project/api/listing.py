@@ -249,8 +249,9 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     response.headers["X-Total-Count"] = str(page["total"])
     if page["estimated"]:
         response.headers["X-Total-Count-Estimated"] = "true"
-    if count_preference():
-        response.headers["Preference-Applied"] = f"count={count_preference()}"
+    preference = count_preference()
+    if preference:
+        response.headers["Preference-Applied"] = f"count={preference}"
     response.vary.update(("Accept", "Prefer"))
     keyset = "after" in request.args or "limit" in request.args
     response.headers["Link"] = links(order, spec, page, keyset)

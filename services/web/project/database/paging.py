@@ -91,9 +91,10 @@ def page(cur, rows, spec, params=None):
         conditions.append(sql.SQL("{} = %(id)s").format(sql.Identifier(column)))
         parent_found = sql.SQL("({})").format(sql.SQL(exists.sql))
     where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
-    params["count_query"] = cur.mogrify(
-        sql.SQL("SELECT FROM ({rows}\n) AS r WHERE {where}").format(rows=sql.SQL(rows), where=where), params
-    ).decode()  # a whole statement for count_estimate to EXPLAIN, its values quoted in
+    params["count_query"] = None  # exact counts need no estimate
+    if spec.count_limit is not None:  # a whole statement for count_estimate to EXPLAIN, values quoted in
+        count = sql.SQL("SELECT FROM ({rows}\n) AS r WHERE {where}").format(rows=sql.SQL(rows), where=where)
+        params["count_query"] = cur.mogrify(count, params).decode()
     cur.execute(
         sql.SQL(PAGE).format(
             parent_found=parent_found,
