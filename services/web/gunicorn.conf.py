@@ -2,6 +2,7 @@
 
 GUNICORN_BIND        where to listen (the image sets 0.0.0.0:8000; default 127.0.0.1:8000)
 WEB_CONCURRENCY      worker processes (default 2 * usable cores + 1)
+GUNICORN_THREADS     threads per worker, each serving one request at a time (default 4)
 FORWARDED_ALLOW_IPS  addresses or networks of the proxy whose X-Forwarded-Proto gunicorn trusts
 """
 
@@ -13,6 +14,11 @@ from gunicorn import util
 wsgi_app = "project:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0)) + 1))
+# Threaded workers keep a client's connection open between requests (a sync worker closes
+# it after each answer) and go on serving while one request waits on the database.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The database cancels a statement after 5 s (DB_STATEMENT_TIMEOUT_MS), gunicorn
