@@ -192,6 +192,18 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.record_inserts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO history (table_name, row_id, operation, new_row, actor)
+    SELECT TG_TABLE_NAME, r.id, 'INSERT', to_jsonb(r),
+           coalesce(nullif(current_setting('labinv.actor', true), ''), session_user)
+      FROM inserted r;
+    RETURN NULL;
+END
+$$;
+
 CREATE FUNCTION public.refuse_history_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -558,31 +570,41 @@ CREATE TRIGGER box_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public
 
 CREATE TRIGGER box_carry AFTER UPDATE OF freezer_id ON public.box FOR EACH ROW WHEN ((old.freezer_id <> new.freezer_id)) EXECUTE FUNCTION public.carry_contents();
 
-CREATE TRIGGER box_history AFTER INSERT OR DELETE OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER box_history AFTER DELETE OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER box_insert_history AFTER INSERT ON public.box REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER box_permission BEFORE INSERT OR DELETE OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
 CREATE TRIGGER box_place BEFORE INSERT OR UPDATE ON public.box FOR EACH ROW EXECUTE FUNCTION public.check_box_place();
 
-CREATE TRIGGER computer_history AFTER INSERT OR DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER computer_history AFTER DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER computer_insert_history AFTER INSERT ON public.computer REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER computer_permission BEFORE INSERT OR DELETE OR UPDATE ON public.computer FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
 CREATE TRIGGER container_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public.container FOR EACH ROW EXECUTE FUNCTION public.claim_barcode();
 
-CREATE TRIGGER container_history AFTER INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER container_history AFTER DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER container_insert_history AFTER INSERT ON public.container REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER container_permission BEFORE INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
 CREATE TRIGGER container_place BEFORE INSERT OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_container_place();
 
-CREATE TRIGGER freezer_history AFTER INSERT OR DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER freezer_history AFTER DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER freezer_insert_history AFTER INSERT ON public.freezer REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER freezer_permission BEFORE INSERT OR DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.refuse_history_change();
 
-CREATE TRIGGER lab_history AFTER INSERT OR DELETE OR UPDATE ON public.lab FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER lab_history AFTER DELETE OR UPDATE ON public.lab FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER lab_insert_history AFTER INSERT ON public.lab REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER lab_permission BEFORE INSERT OR DELETE OR UPDATE ON public.lab FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
@@ -590,11 +612,15 @@ CREATE TRIGGER rack_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON publi
 
 CREATE TRIGGER rack_carry AFTER UPDATE OF freezer_id ON public.rack FOR EACH ROW WHEN ((old.freezer_id <> new.freezer_id)) EXECUTE FUNCTION public.carry_contents();
 
-CREATE TRIGGER rack_history AFTER INSERT OR DELETE OR UPDATE ON public.rack FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER rack_history AFTER DELETE OR UPDATE ON public.rack FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER rack_insert_history AFTER INSERT ON public.rack REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER rack_permission BEFORE INSERT OR DELETE OR UPDATE ON public.rack FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
-CREATE TRIGGER site_history AFTER INSERT OR DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.record_history();
+CREATE TRIGGER site_history AFTER DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER site_insert_history AFTER INSERT ON public.site REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER site_permission BEFORE INSERT OR DELETE OR UPDATE ON public.site FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 

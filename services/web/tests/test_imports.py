@@ -35,6 +35,23 @@ def test_an_import_creates_every_row_in_one_statement(client, pg_conn):
     assert client.get("/lookup/T-2").json["item"]["position"] == "I9"
 
 
+def test_an_import_skips_taken_ids_and_records_each_line_in_history_in_order(client, pg_conn):
+    (last,) = query(pg_conn, "SELECT nextval('container_id_seq')")[0]
+    query(pg_conn, "INSERT INTO container (id, freezer_id) VALUES (%s, 1)", (last + 2,))  # taken by hand
+    assert send(client, "description,freezer_id\nfirst,1\nsecond,1\nthird,1\n").status_code == 201
+    ids = query(pg_conn, "SELECT description, id FROM container WHERE id > %s ORDER BY id", (last,))
+    assert sorted(i for _, i in ids) == [last + 1, last + 2, last + 3, last + 4]  # each id once
+    assert dict(ids)[None] == last + 2
+    history = query(
+        pg_conn,
+        "SELECT row_id, new_row ->> 'description', actor FROM history"
+        " WHERE table_name = 'container' AND operation = 'INSERT' AND row_id > %s AND row_id <> %s ORDER BY id",
+        (last, last + 2),
+    )
+    described = {d: i for d, i in ids}
+    assert history == [(described[d], d, "anonymous") for d in ("first", "second", "third")]
+
+
 def test_a_dry_run_checks_everything_and_writes_nothing(client, pg_conn):
     before = count(pg_conn)
     answer = send(client, "freezer_id,status\n1,checked_out\n2,\n", "/containers/import?dry_run=true")

@@ -215,14 +215,18 @@ SELECT r.line, p.column, p.message
  LIMIT 100;
 
 -- name: import_rows$
--- The rows of import_row (checked) inserted in one statement, each with the next free id and,
--- in a box, its box's freezer; how many.
+-- The rows of import_row (checked) inserted in one statement, in a box with its box's freezer;
+-- how many. Ids are set-based: each line takes the sequence's next value, in line order; only
+-- a value already taken (by a row given that id explicitly) is replaced by free_id(), which
+-- draws past all the others, so no two lines share an id (free_id() on every line, dynamic SQL
+-- each time, was most of an import's time).
 WITH inserted AS (
     INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status)
-    SELECT free_id('container'), coalesce(r.uuid::uuid, gen_random_uuid()), r.description,
+    SELECT CASE WHEN EXISTS (SELECT FROM container c WHERE c.id = r.id) THEN free_id('container') ELSE r.id END,
+           coalesce(r.uuid::uuid, gen_random_uuid()), r.description,
            coalesce(r.freezer_id::integer, b.freezer_id), r.barcode, b.id, r.position,
            coalesce(r.status, 'in_storage')
-      FROM import_row r
+      FROM (SELECT i.*, nextval('container_id_seq') AS id FROM import_row i ORDER BY i.line) r
       LEFT JOIN box b ON b.id = r.box_id::integer
      ORDER BY r.line
     RETURNING 1
