@@ -6,7 +6,7 @@ import orjson
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from . import api, cli, db, logs, production, reporting
+from . import api, cli, db, logs, production, reporting, ui
 from .config import Config
 
 
@@ -34,4 +34,5 @@ def create_app(test_config=None):
     db.init_app(app)
     cli.init_app(app)
     api.init_app(app)
+    ui.init_app(app)  # /ui/: the web UI's static files (nginx serves them in production)
     return app

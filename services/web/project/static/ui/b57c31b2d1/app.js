@@ -1,0 +1,64 @@
+// The web UI: navigation, barcode lookup, who is signed in, and a router over the URL's hash
+// (#/sites?q=muffin, #/site/1, #/site/new, #/import, #/signin).
+
+import { request, session } from "./api.js";
+import { alertBox, fill, h } from "./dom.js";
+import { listView } from "./list.js";
+import { LISTS, RESOURCES } from "./resources.js";
+
+// The other pages' modules load when first needed, so that a list shows sooner.
+const page = (module, name) => async (...args) => (await import(module))[name](...args);
+const detailView = page("./detail.js", "detailView");
+const createView = page("./detail.js", "createView");
+const importView = page("./import.js", "importView");
+const signInView = page("./signin.js", "signInView");
+const signOut = page("./signin.js", "signOut");
+
+const header = document.querySelector("header");
+const main = document.querySelector("main");
+const title = (name) => name[0].toUpperCase() + name.slice(1);
+
+async function lookup(event) {
+  event.preventDefault();
+  const barcode = event.target.elements.barcode.value.trim();
+  try {
+    const { data } = await request("GET", `/lookup/${encodeURIComponent(barcode)}`);
+    location.hash = `#/${data.kind}/${data.item.id}`;
+  } catch (error) {
+    fill(main, alertBox(error));
+  }
+}
+
+function showHeader() {
+  const user = session.get();
+  fill(header,
+    h("nav", { "aria-label": "Lists" }, h("ul", {},
+      Object.keys(LISTS).map((name) => h("li", {}, h("a", { href: `#/${name}` }, title(name)))),
+      h("li", {}, h("a", { href: "#/import" }, "Import")))),
+    h("form", { class: "lookup", onsubmit: lookup },
+      h("label", { for: "barcode" }, "barcode"), " ", h("input", { id: "barcode", name: "barcode", required: true }),
+      " ", h("button", {}, "Find")),
+    h("p", { class: "user" }, user
+      ? [`${user.username} (${user.role}) `,
+        h("button", { type: "button", onclick: async () => { await signOut(); route(); } }, "Sign out")]
+      : h("a", { href: "#/signin" }, "Sign in")));
+}
+
+/** Show the page the hash names. */
+async function route() {
+  const [path, query] = location.hash.slice(1).split("?");
+  const params = new URLSearchParams(query || "");
+  const [name, id] = path.split("/").filter(Boolean);
+  showHeader();
+  document.title = `${title(name || "labs")} · Lab inventory`;
+  if (!name) return location.replace("#/labs");
+  if (LISTS[name] && !id) return listView(main, LISTS[name], params);
+  if (RESOURCES[name] && id === "new") return createView(main, RESOURCES[name], params);
+  if (RESOURCES[name] && /^\d+$/.test(id)) return detailView(main, RESOURCES[name], id);
+  if (name === "import") return importView(main);
+  if (name === "signin") return signInView(main);
+  fill(main, alertBox(new Error("There is no such page.")));
+}
+
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,95 @@
+// A box's grid (row letters × column numbers): select a tube, move it to an empty position,
+// check it out, check it in or dispose of it.
+
+import { canEdit, request } from "./api.js";
+import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
+
+/** Return the accessible name of a position's button: the position, then its tube if any. */
+function positionName(position, tube) {
+  if (!tube) return position;
+  const out = tube.status === "checked_out" ? " (checked out)" : "";
+  return `${position} ${tube.barcode ?? `container ${tube.id}`}${out}`;
+}
+
+/** Return a section showing box `id`'s grid, with the actions an editor may take. */
+export async function boxGrid(id) {
+  const section = h("section", { "aria-label": "Grid", class: "grid" });
+  let grid = null;
+  let selected = null; // the selected tube
+  let target = null; // the empty position to move it to
+
+  async function load() {
+    try {
+      ({ data: grid } = await request("GET", `/box/${id}/grid`));
+      if (selected) selected = grid.positions.find((p) => p.container?.id === selected.id)?.container ?? null;
+      draw();
+    } catch (error) {
+      fill(section, alertBox(error));
+    }
+  }
+
+  /** Send one action; on success, show the grid again; on failure, say why. */
+  async function act(method, path, body) {
+    try {
+      await request(method, path, { body });
+      target = null;
+      await load();
+    } catch (error) {
+      section.prepend(alertBox(error));
+    }
+  }
+
+  function button(slot) {
+    const tube = slot.container;
+    const chosen = tube ? tube.id === selected?.id : slot.position === target;
+    return h("button", {
+      type: "button", class: tube ? tube.status : "empty", "aria-label": positionName(slot.position, tube),
+      "aria-pressed": String(chosen), title: tube?.description,
+      onclick: () => {
+        if (tube) [selected, target] = [tube, null];
+        else if (selected) target = slot.position;
+        draw();
+      },
+    }, slot.position, tube ? h("small", {}, tube.barcode ?? `#${tube.id}`) : null);
+  }
+
+  function actions() {
+    if (!selected) return h("p", {}, "Select a tube.");
+    const path = `/container/${selected.id}`;
+    const value = (name) => section.querySelector(`[name=${name}]`).value || null;
+    return h("div", { class: "panel" },
+      h("p", {}, h("a", { href: `#${path}` }, positionName(selected.position, selected)), ` ${selected.description ?? ""}`),
+      canEdit() ? [
+        h("p", {}, target ? `Move to ${target}: ` : "Select an empty position to move it to. ",
+          h("button", { type: "button", disabled: !target, onclick: () =>
+            act("POST", "/moves", { moves: [{ container_id: selected.id, box_id: Number(id), position: target }] }) },
+          "Move")),
+        selected.status === "in_storage" ? [field("note"),
+          h("p", {}, h("button", { type: "button", onclick: () => act("POST", `${path}/check-out`, { note: value("note") }) },
+            "Check out"))] : null,
+        selected.status === "checked_out"
+          ? h("p", {}, h("button", { type: "button", onclick: () => act("POST", `${path}/check-in`) }, "Check in")) : null,
+        field("reason"),
+        h("p", {}, h("button", { type: "button", onclick: async () => {
+          if (await confirmDialog(`Dispose of ${positionName(selected.position, selected)}?`, "Dispose")) {
+            await act("POST", `${path}/dispose`, { reason: value("reason") });
+          }
+        } }, "Dispose")),
+      ] : null);
+  }
+
+  function draw() {
+    const letters = [...Array(grid.rows)].map((_, row) => String.fromCharCode(65 + row));
+    fill(section,
+      h("h2", {}, "Grid"),
+      h("p", {}, `${grid.filled} filled, ${grid.empty} empty`),
+      h("table", {},
+        h("thead", {}, h("tr", {}, h("td"), [...Array(grid.cols)].map((_, col) => h("th", { scope: "col" }, col + 1)))),
+        h("tbody", {}, letters.map((letter, row) => h("tr", {}, h("th", { scope: "row" }, letter),
+          grid.positions.slice(row * grid.cols, (row + 1) * grid.cols).map((slot) => h("td", {}, button(slot))))))),
+      actions());
+  }
+
+  await load();
+  return section;
+}

@@ -1,0 +1,101 @@
+// A row's page: its fields (an edit form for editors: Save with If-Match, Delete), children, history.
+
+import { ApiError, canEdit, page, request, row } from "./api.js";
+import { boxGrid } from "./box.js";
+import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
+import { freezerTree } from "./freezer.js";
+import { formBody } from "./resources.js";
+
+const EXTRAS = { freezer: freezerTree, box: boxGrid };
+
+/** Show row `id` of `resource` in `main`. */
+export async function detailView(main, resource, id) {
+  const path = `/${resource.name}/${id}`;
+  let loaded;
+  try {
+    loaded = await row(path);
+  } catch (error) {
+    return fill(main, alertBox(error));
+  }
+  const { data } = loaded;
+  let { etag } = loaded;
+  const message = h("div");
+  const history = h("section", { "aria-label": "History" });
+  const reload = () => detailView(main, resource, id);
+
+  async function save(event) {
+    event.preventDefault();
+    try {
+      const { response } = await request("PUT", path, { body: formBody(event.target, resource.fields), etag });
+      etag = response.headers.get("ETag");
+      fill(message, h("p", { role: "status" }, `Saved ${resource.name} ${id}.`));
+      showHistory(history, path);
+    } catch (error) {
+      const changed = error.status === 412 && new ApiError(412, {
+        detail: `This ${resource.name} was changed by someone else since you loaded it: nothing was saved.`,
+      });
+      fill(message, changed ? alertBox(changed, h("button", { type: "button", onclick: reload }, "Reload"))
+        : alertBox(error));
+    }
+  }
+
+  async function remove() {
+    if (!(await confirmDialog(`Delete ${resource.name} ${id}? This cannot be undone.`, "Delete"))) return;
+    try {
+      await request("DELETE", path, { etag });
+      location.hash = `#/${resource.plural}`;
+    } catch (error) {
+      fill(message, alertBox(error));
+    }
+  }
+
+  const children = Object.entries(resource.children).map(([plural, column]) =>
+    h("li", {}, h("a", { href: `#/${plural}?${column}=${id}` }, `${plural[0].toUpperCase()}${plural.slice(1)} of this ${resource.name}`)));
+  fill(main,
+    h("h1", {}, `${resource.name} ${id}`, data.name ? `: ${data.name}` : ""),
+    EXTRAS[resource.name] ? await EXTRAS[resource.name](id) : null,
+    message,
+    canEdit()
+      ? h("form", { class: "row", onsubmit: save }, resource.fields.map((name) => field(name, data[name])),
+        h("p", {}, h("button", {}, "Save"), " ", h("button", { type: "button", onclick: remove }, "Delete")))
+      : h("dl", {}, resource.fields.map((name) => [h("dt", {}, name), h("dd", {}, data[name] ?? "—")])),
+    data.status ? h("p", {}, `status: ${data.status}`) : null,
+    children.length ? h("ul", { class: "children" }, children) : null,
+    history);
+  return showHistory(history, path);
+}
+
+/** Show a row's latest changes, newest first. */
+async function showHistory(section, path) {
+  const changes = (entry) => entry.operation !== "UPDATE" ? entry.operation.toLowerCase() : Object.keys(entry.new_row)
+    .filter((key) => JSON.stringify(entry.old_row[key]) !== JSON.stringify(entry.new_row[key]))
+    .map((key) => `${key}: ${entry.old_row[key] ?? "—"} → ${entry.new_row[key] ?? "—"}`).join("; ");
+  try {
+    const { rows } = await page(`${path}/history?limit=20`);
+    fill(section, h("h2", {}, "History"), h("table", {},
+      h("thead", {}, h("tr", {}, ["when", "who", "change"].map((name) => h("th", { scope: "col" }, name)))),
+      h("tbody", {}, rows.map((entry) => h("tr", {},
+        h("td", {}, new Date(entry.changed_at).toLocaleString()), h("td", {}, entry.actor), h("td", {}, changes(entry)))))));
+  } catch (error) {
+    fill(section, h("h2", {}, "History"), alertBox(error));
+  }
+}
+
+/** Show a form to create a row of `resource` in `main`, its fields filled in from `params`. */
+export function createView(main, resource, params) {
+  const message = h("div");
+  async function create(event) {
+    event.preventDefault();
+    try {
+      const { data } = await request("POST", resource.path, { body: formBody(event.target, resource.fields) });
+      location.hash = `#/${resource.name}/${data.id}`;
+    } catch (error) {
+      fill(message, alertBox(error));
+    }
+  }
+  fill(main, h("h1", {}, `New ${resource.name}`), message,
+    canEdit()
+      ? h("form", { class: "row", onsubmit: create }, resource.fields.map((name) => field(name, params.get(name))),
+        h("p", {}, h("button", {}, "Create")))
+      : h("p", {}, "Sign in as an editor to create one."));
+}

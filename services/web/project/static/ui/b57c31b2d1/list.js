@@ -1,0 +1,76 @@
+// A list: search box, sortable headers, the total, and keyset pages by the Link headers.
+
+import { canEdit, page } from "./api.js";
+import { alertBox, fill, h } from "./dom.js";
+import { referenced, rowLink } from "./resources.js";
+
+const PAGE_SIZE = 25;
+
+/** Show `list` in `main`; `params` (from the URL's hash) are the API's: q, order, limit, filters. */
+export function listView(main, list, params) {
+  const query = new URLSearchParams(params);
+  if (!query.has("limit")) query.set("limit", PAGE_SIZE);
+  const pages = [`${list.path}?${query}`]; // each page shown so far: Previous goes back one
+  let nextUrl = null;
+  const order = query.get("order") || "";
+  const total = h("p", { class: "total", "aria-live": "polite" });
+  const rows = h("div");
+  const previous = h("button", { type: "button", disabled: true, onclick: () => { pages.pop(); show(); } },
+    "Previous page");
+  const next = h("button", { type: "button", disabled: true, onclick: () => { pages.push(nextUrl); show(); } },
+    "Next page");
+
+  /** Go to this list with other parameters. */
+  function go(changes) {
+    const changed = new URLSearchParams(params);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value) changed.set(name, value);
+      else changed.delete(name);
+    }
+    location.hash = `#/${list.plural}?${changed}`;
+  }
+
+  function header(column) {
+    const sorted = order === column ? "ascending" : order === `-${column}` ? "descending" : null;
+    return h("th", { scope: "col", "aria-sort": sorted },
+      h("button", { type: "button", class: "sort", onclick: () => go({ order: sorted === "ascending" ? `-${column}` : column }) },
+        column, sorted ? h("span", { "aria-hidden": "true" }, sorted === "ascending" ? " ▲" : " ▼") : null));
+  }
+
+  function cell(item, column) {
+    const value = item[column];
+    if (column === "id" || column === "name") return h("a", { href: rowLink(list, item) }, String(value));
+    const target = value != null && referenced(column);
+    return target ? h("a", { href: `#/${target}/${value}` }, String(value)) : value ?? "";
+  }
+
+  async function show() {
+    try {
+      const result = await page(pages.at(-1));
+      nextUrl = result.next;
+      const about = result.estimated ? "about " : "";
+      fill(total, `Total: ${about}${result.total}${result.estimated ? " (estimated)" : ""}`);
+      fill(rows, h("table", {},
+        h("thead", {}, h("tr", {}, list.columns.map(header))),
+        h("tbody", {}, result.rows.map((item) => h("tr", {}, list.columns.map((c) => h("td", {}, cell(item, c))))))));
+      performance.mark("list-rendered");
+    } catch (error) {
+      nextUrl = null;
+      fill(rows, alertBox(error));
+    }
+    previous.disabled = pages.length === 1;
+    next.disabled = !nextUrl;
+  }
+
+  const search = h("input", { type: "search", id: "search", value: query.get("q") || "" });
+  const filters = [...query].filter(([name]) => !["q", "order", "limit"].includes(name));
+  const newRow = new URLSearchParams(filters);
+  fill(main,
+    h("h1", {}, list.plural[0].toUpperCase() + list.plural.slice(1)),
+    h("form", { role: "search", onsubmit: (event) => { event.preventDefault(); go({ q: search.value }); } },
+      h("label", { for: "search" }, "Search"), " ", search,
+      filters.map(([name, value]) => h("span", { class: "filter" }, ` ${name} = ${value}`))),
+    list.name && canEdit() ? h("p", {}, h("a", { href: `#/${list.name}/new?${newRow}` }, `New ${list.name}`)) : null,
+    total, rows, h("p", { class: "paging" }, previous, " ", next));
+  return show();
+}
