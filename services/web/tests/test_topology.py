@@ -16,7 +16,7 @@ import pytest
 import topology_servers as servers
 from flask import request
 
-from project import create_app
+from project import create_app, ui
 from project.config import Config
 from project.production import ConfigError
 
@@ -160,6 +160,27 @@ def test_static_files_come_from_nginx_not_the_app(topology, path):
     assert "robots.txt" not in topology.app_log.read_text()
     logged = log_entry(topology.nginx_log, reply.headers["X-Request-ID"])
     assert (logged["uri"], logged["status"], logged["upstream"]) == (path, 200, "")
+
+
+def test_nginx_serves_the_web_ui_itself_with_its_cache_headers_and_policy(topology):
+    assert topology.request("GET", "/ui").status == 308
+    assert topology.request("GET", "/ui").headers["Location"] == "/ui/"
+    page = topology.request("GET", "/ui/")
+    assert page.status == 200
+    assert page.body == (ui.ROOT / "index.html").read_bytes()
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert page.headers["Content-Security-Policy"] == ui.CSP  # as the app says in development
+    assert page.headers["X-Frame-Options"] == "DENY"
+    versioned = re.search(r'src="([0-9a-f]{10}/app\.js)"', page.body.decode())[1]
+    module = topology.request("GET", f"/ui/{versioned}")
+    assert module.status == 200
+    assert module.headers["Content-Type"] == "application/javascript"
+    assert module.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Cache-Control" not in topology.request("GET", "/site/1").headers  # the API's answers: unchanged
+    topology.logged("/healthz")  # once the app logged a later request, it would have logged these
+    assert "/ui" not in topology.app_log.read_text()
+    logged = log_entry(topology.nginx_log, page.headers["X-Request-ID"])
+    assert (logged["uri"], logged["status"], logged["upstream"]) == ("/ui/", 200, "")
 
 
 def test_the_app_sees_the_client_address_nginx_saw_not_a_spoofed_one(topology, pg_conn):
