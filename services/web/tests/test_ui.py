@@ -5,6 +5,7 @@ database; each test signs in through the page, as a person would, and finds
 what it clicks by role and accessible name, the UI's contract (issue 13).
 """
 
+import contextlib
 import hashlib
 import re
 from pathlib import Path
@@ -86,24 +87,42 @@ def browser():
         browser.close()
 
 
+@contextlib.contextmanager
+def served(database_url, **settings):
+    """Serve an app as in production (writes need a token), with `settings`, over HTTP; yield its URL."""
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, **settings})
+    try:
+        with serving(app) as url:
+            yield url
+    finally:
+        app.extensions["pg_pool"].closeall()
+
+
 @pytest.fixture
 def secure_url(database_url, pg_conn):
-    """Serve an app as in production (writes need a token) over HTTP; return its base URL."""
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False})
-    with serving(app) as url:
+    """Return the base URL of the app as in production, served over HTTP."""
+    with served(database_url) as url:
         yield url
-    app.extensions["pg_pool"].closeall()
+
+
+@contextlib.contextmanager
+def opened(browser, url):
+    """Yield a new page (its own sessionStorage) of a 1000x700 window; `page.ui` is the UI's URL."""
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        page.ui = f"{url}/ui/"
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def page(browser, secure_url):
-    """Return a new page (its own sessionStorage) of a 1000x700 window; `page.ui` is the UI's URL."""
-    context = browser.new_context(viewport={"width": 1000, "height": 700})
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    page.ui = f"{secure_url}/ui/"
-    yield page
-    context.close()
+    """Return a new page of the UI served by the app as in production."""
+    with opened(browser, secure_url) as page:
+        yield page
 
 
 def sign_in(page, username):
@@ -212,6 +231,15 @@ def test_a_list_searches_sorts_and_pages(page, benches):
     page.goto(page.ui + "#/sites?order=name&limit=5")
     expect(page.locator("tbody tr")).to_have_count(5)
     page.screenshot(path=DOCS / "ui-list.png")
+
+
+def test_when_reads_need_a_token_a_list_says_so_until_signed_in(browser, database_url, pg_conn):
+    with served(database_url, READS_REQUIRE_AUTH=True) as url, opened(browser, url) as page:
+        page.goto(page.ui + "#/sites")
+        expect(page.get_by_role("alert")).to_contain_text("reading needs a token")
+        sign_in(page, "reader")
+        page.get_by_role("link", name="Sites").click()
+        expect(page.locator("tbody tr")).to_have_count(3)
 
 
 def test_a_search_too_short_says_why(page):

@@ -19,11 +19,12 @@ export const RESOURCES = {
     ["barcode", "description", "freezer_id", "box_id", "position", "uuid", "status_note"], {}, ["status"]),
 };
 
-/** The lists in the navigation, by the name in their URL. */
+/** The lists, by the name in their URL. */
 export const LISTS = {
   labs: RESOURCES.lab, sites: RESOURCES.site,
   instruments: { plural: "instruments", path: "/instruments", columns: ["name", "site_name", "site_id"] },
   freezers: RESOURCES.freezer, racks: RESOURCES.rack, boxes: RESOURCES.box, containers: RESOURCES.container,
+  computers: RESOURCES.computer, // among the instruments in the navigation
 };
 
 /** Return the UI link (#/…) of a row's page: an instrument's is its computer's or freezer's. */

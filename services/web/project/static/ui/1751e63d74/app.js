@@ -16,6 +16,7 @@ const signOut = page("./signin.js", "signOut");
 
 const header = document.querySelector("header");
 const main = document.querySelector("main");
+const NAVIGATION = ["labs", "sites", "instruments", "freezers", "racks", "boxes", "containers", "import"];
 const title = (name) => name[0].toUpperCase() + name.slice(1);
 
 async function lookup(event) {
@@ -33,8 +34,7 @@ function showHeader() {
   const user = session.get();
   fill(header,
     h("nav", { "aria-label": "Lists" }, h("ul", {},
-      Object.keys(LISTS).map((name) => h("li", {}, h("a", { href: `#/${name}` }, title(name)))),
-      h("li", {}, h("a", { href: "#/import" }, "Import")))),
+      NAVIGATION.map((name) => h("li", {}, h("a", { href: `#/${name}` }, title(name)))))),
     h("form", { class: "lookup", onsubmit: lookup },
       h("label", { for: "barcode" }, "barcode"), " ", h("input", { id: "barcode", name: "barcode", required: true }),
       " ", h("button", {}, "Find")),
@@ -44,20 +44,22 @@ function showHeader() {
       : h("a", { href: "#/signin" }, "Sign in")));
 }
 
-/** Show the page the hash names. */
+/** Show the page the hash names, in a new element: a page still loading fills the one it had. */
 async function route() {
   const [path, query] = location.hash.slice(1).split("?");
   const params = new URLSearchParams(query || "");
   const [name, id] = path.split("/").filter(Boolean);
+  const view = h("div");
+  main.replaceChildren(view);
   showHeader();
   document.title = `${title(name || "labs")} · Lab inventory`;
   if (!name) return location.replace("#/labs");
-  if (LISTS[name] && !id) return listView(main, LISTS[name], params);
-  if (RESOURCES[name] && id === "new") return createView(main, RESOURCES[name], params);
-  if (RESOURCES[name] && /^\d+$/.test(id)) return detailView(main, RESOURCES[name], id);
-  if (name === "import") return importView(main);
-  if (name === "signin") return signInView(main);
-  fill(main, alertBox(new Error("There is no such page.")));
+  if (LISTS[name] && !id) return listView(view, LISTS[name], params);
+  if (RESOURCES[name] && id === "new") return createView(view, RESOURCES[name], params);
+  if (RESOURCES[name] && /^\d+$/.test(id)) return detailView(view, RESOURCES[name], id);
+  if (name === "import") return importView(view);
+  if (name === "signin") return signInView(view);
+  fill(view, alertBox(new Error("There is no such page.")));
 }
 
 window.addEventListener("hashchange", route);

@@ -31,6 +31,7 @@ export async function request(method, path, { body, etag, type = "application/js
   if (body !== undefined && type === "application/json") body = JSON.stringify(body);
   const response = await fetch(path, { method, headers, body, cache: "no-cache" });
   const data = await response.json().catch(() => ({}));
+  if (response.status === 401 && token) session.clear(); // expired or revoked: signed out now
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, response };
 }
