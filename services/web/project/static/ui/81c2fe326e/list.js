@@ -1,7 +1,7 @@
 // A list: search box, sortable headers, the total, and keyset pages by the Link headers.
 
 import { canEdit, page } from "./api.js";
-import { alertBox, fill, h } from "./dom.js";
+import { alertBox, capitalized, fill, h } from "./dom.js";
 import { referenced, rowLink } from "./resources.js";
 
 const PAGE_SIZE = 25;
@@ -66,7 +66,7 @@ export function listView(main, list, params) {
   const filters = [...query].filter(([name]) => !["q", "order", "limit"].includes(name));
   const newRow = new URLSearchParams(filters);
   fill(main,
-    h("h1", {}, list.plural[0].toUpperCase() + list.plural.slice(1)),
+    h("h1", {}, capitalized(list.plural)),
     h("form", { role: "search", onsubmit: (event) => { event.preventDefault(); go({ q: search.value }); } },
       h("label", { for: "search" }, "Search"), " ", search,
       filters.map(([name, value]) => h("span", { class: "filter" }, ` ${name} = ${value}`))),

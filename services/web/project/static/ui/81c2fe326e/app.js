@@ -2,7 +2,7 @@
 // (#/sites?q=muffin, #/site/1, #/site/new, #/import, #/signin).
 
 import { request, session } from "./api.js";
-import { alertBox, fill, h } from "./dom.js";
+import { alertBox, capitalized, fill, h } from "./dom.js";
 import { listView } from "./list.js";
 import { LISTS, RESOURCES } from "./resources.js";
 
@@ -17,7 +17,6 @@ const signOut = page("./signin.js", "signOut");
 const header = document.querySelector("header");
 const main = document.querySelector("main");
 const NAVIGATION = ["labs", "sites", "instruments", "freezers", "racks", "boxes", "containers", "import"];
-const title = (name) => name[0].toUpperCase() + name.slice(1);
 
 async function lookup(event) {
   event.preventDefault();
@@ -34,7 +33,7 @@ function showHeader() {
   const user = session.get();
   fill(header,
     h("nav", { "aria-label": "Lists" }, h("ul", {},
-      NAVIGATION.map((name) => h("li", {}, h("a", { href: `#/${name}` }, title(name)))))),
+      NAVIGATION.map((name) => h("li", {}, h("a", { href: `#/${name}` }, capitalized(name)))))),
     h("form", { class: "lookup", onsubmit: lookup },
       h("label", { for: "barcode" }, "barcode"), " ", h("input", { id: "barcode", name: "barcode", required: true }),
       " ", h("button", {}, "Find")),
@@ -52,7 +51,7 @@ async function route() {
   const view = h("div");
   main.replaceChildren(view);
   showHeader();
-  document.title = `${title(name || "labs")} · Lab inventory`;
+  document.title = `${capitalized(name || "labs")} · Lab inventory`;
   if (!name) return location.replace("#/labs");
   if (LISTS[name] && !id) return listView(view, LISTS[name], params);
   if (RESOURCES[name] && id === "new") return createView(view, RESOURCES[name], params);

@@ -2,7 +2,7 @@
 
 import { ApiError, canEdit, page, request, row } from "./api.js";
 import { boxGrid } from "./box.js";
-import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
+import { alertBox, capitalized, confirmDialog, field, fill, h } from "./dom.js";
 import { freezerTree } from "./freezer.js";
 import { formBody } from "./resources.js";
 
@@ -23,6 +23,15 @@ export async function detailView(main, resource, id) {
   const history = h("section", { "aria-label": "History" });
   const reload = () => detailView(main, resource, id);
 
+  /** Say why a write failed; a 412 means someone else changed the row: offer to reload it. */
+  function failed(error) {
+    const changed = error.status === 412 && new ApiError(412, {
+      detail: `This ${resource.name} was changed by someone else since you loaded it: nothing was changed.`,
+    });
+    fill(message, changed ? alertBox(changed, h("button", { type: "button", onclick: reload }, "Reload"))
+      : alertBox(error));
+  }
+
   async function save(event) {
     event.preventDefault();
     try {
@@ -31,11 +40,7 @@ export async function detailView(main, resource, id) {
       fill(message, h("p", { role: "status" }, `Saved ${resource.name} ${id}.`));
       showHistory(history, path);
     } catch (error) {
-      const changed = error.status === 412 && new ApiError(412, {
-        detail: `This ${resource.name} was changed by someone else since you loaded it: nothing was saved.`,
-      });
-      fill(message, changed ? alertBox(changed, h("button", { type: "button", onclick: reload }, "Reload"))
-        : alertBox(error));
+      failed(error);
     }
   }
 
@@ -45,12 +50,12 @@ export async function detailView(main, resource, id) {
       await request("DELETE", path, { etag });
       location.hash = `#/${resource.plural}`;
     } catch (error) {
-      fill(message, alertBox(error));
+      failed(error);
     }
   }
 
   const children = Object.entries(resource.children).map(([plural, column]) =>
-    h("li", {}, h("a", { href: `#/${plural}?${column}=${id}` }, `${plural[0].toUpperCase()}${plural.slice(1)} of this ${resource.name}`)));
+    h("li", {}, h("a", { href: `#/${plural}?${column}=${id}` }, `${capitalized(plural)} of this ${resource.name}`)));
   fill(main,
     h("h1", {}, `${resource.name} ${id}`, data.name ? `: ${data.name}` : ""),
     EXTRAS[resource.name] ? await EXTRAS[resource.name](id) : null,

@@ -22,6 +22,9 @@ export function alertBox(error, ...actions) {
     h("p", {}, error.message), items.length ? h("ul", {}, items.map((item) => h("li", {}, item))) : null, actions);
 }
 
+/** Return `name` with a capital letter: "sites" is "Sites". */
+export const capitalized = (name) => name[0].toUpperCase() + name.slice(1);
+
 /** Put `nodes` in place of what `element` holds; return it. */
 export function fill(element, ...nodes) {
   element.replaceChildren(...nodes.flat().filter(Boolean));
