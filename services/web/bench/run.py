@@ -118,6 +118,11 @@ def parse_args(argv):
         action="store_true",
         help=f"instead: ours' one-connection latency of every endpoint at scales {COMPARED_SCALES}",
     )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help=f"instead: only POST /containers/import of {IMPORTED:,} rows (x scale)",
+    )
     return parser.parse_args(argv)
 
 
@@ -246,8 +251,14 @@ def full_run(args, server, logs, stack):
         row(label, f"{result.rate:,.0f}", ms(result.p50_ms), ms(result.p99_ms), result.non_2xx,
             result.socket_errors, "", "", "", "", "", "")  # fmt: skip
     one_connection(args, ours, sizes)
-    timed_import(ours, max(10, round(IMPORTED * args.scale)))
+    timed_import(ours, args.scale)
     print_memory(memory.stop())
+
+
+def import_run(args, server, logs, stack):
+    """Load the data set, start ours and time only the import."""
+    ours = start_ours(stack, loaded_database(server, "bench", data.Sizes.at(args.scale)), logs)
+    timed_import(ours, args.scale)
 
 
 def one_connection(args, ours, sizes):
@@ -266,8 +277,9 @@ def one_connection(args, ours, sizes):
     print(f"\np50 at 99 % / p50 of the first page: {deep / first:.2f} ({verdict(deep / first, 1.2, True)})")
 
 
-def timed_import(ours, rows):
-    """Import `rows` containers from one CSV upload into freezer 1 and print how long it took."""
+def timed_import(ours, scale):
+    """Import IMPORTED containers (x `scale`) from one CSV upload into freezer 1; print how long it took."""
+    rows = max(10, round(IMPORTED * scale))
     body = "description,freezer_id\n" + "".join(f"Imported tube {n},1\n" for n in range(rows))
     connection = http.client.HTTPConnection("127.0.0.1", ours.port, timeout=600)
     start = time.monotonic()
@@ -326,6 +338,8 @@ def main(argv=None):
         print(f"Machine: {machine(server)}")
         if args.compare_scales:
             compare_scales(args, server, Path(tmp))
+        elif args.import_only:
+            import_run(args, server, Path(tmp), stack)
         else:
             full_run(args, server, Path(tmp), stack)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
