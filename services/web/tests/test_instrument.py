@@ -1,6 +1,9 @@
 """The instruments view, through SQL and HTTP."""
 
 from conftest import query
+from test_listing_properties import offset_walk, walk
+
+from project.api.instrument import FIELDS, LISTING
 
 MOCK = [
     {"site_id": 1, "site_name": "Site 1", "computer_id": 1, "freezer_id": None, "name": "Computer 1"},
@@ -58,3 +61,32 @@ def test_the_view_reflects_renamed_sites_and_moved_instruments(client):
 def test_the_view_in_its_documented_order(pg_conn):
     rows = query(pg_conn, "SELECT * FROM instruments ORDER BY site_id, computer_id NULLS LAST, freezer_id")
     assert rows == [tuple(r.values()) for r in MOCK]
+
+
+def test_a_search_finds_each_instrument_once_by_its_or_its_sites_name_under_every_order(client, pg_conn):
+    query(
+        pg_conn,
+        """
+        INSERT INTO site (id, name) VALUES (40, 'Zeta Hub'), (41, 'Plain');
+        INSERT INTO computer (name, site_id) VALUES ('zeta scope', 40), ('desk', 40), ('ZETA pc', 41), ('pc', 41);
+        INSERT INTO freezer (name, site_id) VALUES ('Zeta -80', 40), ('tank', 40), ('zeta tank', 41), ('box', 41);
+        """,
+    )
+    for order, keys in LISTING.orders.items():
+        by = ", ".join(k.column + (" DESC" if k.descending else "") for k in keys)
+        expected = [
+            dict(zip(FIELDS, row, strict=True))
+            for row in query(
+                pg_conn,
+                "SELECT site_id, site_name, computer_id, freezer_id, name"
+                "  FROM (SELECT *, computer_id IS NULL AS is_freezer,"
+                "               coalesce(computer_id, freezer_id) AS instrument_id FROM instruments) AS i"
+                f" WHERE name ILIKE '%%zeta%%' OR site_name ILIKE '%%zeta%%' ORDER BY {by}",
+            )
+        ]
+        assert len(expected) == 6  # four at Zeta Hub (two of them zeta by name too) and two by name
+        assert client.get("/instruments/0/100", query_string={"q": "ZeTa", "order": order}).json == expected
+        assert walk(client, f"/instruments?q=zeta&order={order}&limit=2") == expected
+        rows, total = offset_walk(client, "/instruments", 4, {"q": "zeta", "order": order})
+        assert rows == expected and total == 6
+    assert [r["name"] for r in client.get("/site/41/instruments?q=zeta").json] == ["ZETA pc", "zeta tank"]

@@ -15,8 +15,13 @@ the page. NULL sorts as the largest value, as in PostgreSQL's indexes.
 The count stops at `count_limit` rows, so its cost does not grow with the
 table; past it, the total is the planner's estimate (count_estimate in
 postgres_scripts/schema.sql), and says so.
+
+A list statement may be a UNION ALL of parts, a line `UNION ALL` between
+them: each part is then counted, ordered and cut by itself before the parts
+are merged (compose_parts).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from psycopg2 import sql
@@ -47,23 +52,39 @@ class PageSpec:
 
 
 PAGE = """
-SELECT counted.total, counted.estimated, {parent_found} AS parent_found, page.*
+{with_parts}SELECT counted.total, counted.estimated, {parent_found} AS parent_found, page.*
   FROM (SELECT CASE WHEN exact THEN n ELSE greatest(count_estimate(%(count_query)s), n) END AS total,
                NOT exact AS estimated
           FROM (SELECT count(*) AS n, %(count_limit)s IS NULL OR count(*) < %(count_limit)s AS exact
-                  FROM (SELECT
-                          FROM ({rows}
+                  FROM ({counted}) AS c) AS bounded) AS counted
+  LEFT JOIN ({page}) AS page ON true
+ ORDER BY {page_order}
+"""
+
+# The rows of a part that the count reads: at most count_limit.
+COUNTED = """SELECT
+                          FROM ({part}
                                ) AS r
                          WHERE {where}
-                         LIMIT %(count_limit)s) AS c) AS bounded) AS counted
-  LEFT JOIN (SELECT true AS on_page, r.*
-               FROM ({rows}
+                         LIMIT %(count_limit)s"""
+
+# The rows of a part that the page is cut from, in order.
+PART = """SELECT true AS on_page, r.*
+               FROM ({part}
                     ) AS r
               WHERE {where} AND {seek}
               ORDER BY {order}
-              LIMIT %(limit)s OFFSET %(offset)s) AS page ON true
- ORDER BY {page_order}
-"""
+              LIMIT {cut}"""
+
+# The page cut from the parts' first rows (each part's first offset + limit + 1).
+MERGED = """SELECT *
+               FROM ({parts}
+                    ) AS parts
+              ORDER BY {order}
+              LIMIT %(limit)s OFFSET %(offset)s"""
+
+# The line between the parts of a list statement that is paged part by part.
+PARTS = re.compile(r"^UNION ALL$", re.MULTILINE)
 
 
 def page(cur, rows, spec, params=None):
@@ -98,10 +119,7 @@ def page(cur, rows, spec, params=None):
     cur.execute(
         sql.SQL(PAGE).format(
             parent_found=parent_found,
-            rows=sql.SQL(rows),
-            where=where,
-            seek=seek(spec.keys, spec.after, params) if spec.after else sql.SQL("true"),
-            order=order_by(spec.keys),
+            **compose_parts(PARTS.split(rows), spec, where, params),
             page_order=order_by(spec.keys, "page"),
         ),
         params,
@@ -120,6 +138,50 @@ def page(cur, rows, spec, params=None):
         "rows": found,
         "more": len(on_page) > spec.limit,
         "last_keys": [found[-1][k.column] for k in spec.keys] if found else None,
+    }
+
+
+def compose_parts(parts, spec, where, params):
+    """Return the WITH clause, the counted rows and the page's rows of a list made of `parts`.
+
+    A list statement that is a UNION ALL of parts (a line `UNION ALL` between
+    them) is paged part by part: each part is counted, ordered and cut on its
+    own, then the parts are merged. Planned alone (and materialized, so that
+    it stays so), a part reads its rows in order through an index if it has
+    many, or finds its few through another index and sorts them; the planner
+    cannot see that through a join in a UNION ALL.
+    """
+    order = order_by(spec.keys)
+    seeking = seek(spec.keys, spec.after, params) if spec.after else sql.SQL("true")
+
+    def part_rows(part, cut):
+        return sql.SQL(PART).format(
+            part=sql.SQL(part), where=where, seek=seeking, order=order, cut=sql.SQL(cut)
+        )
+
+    counted = [sql.SQL(COUNTED).format(part=sql.SQL(part), where=where) for part in parts]
+    if len(parts) == 1:
+        return {
+            "with_parts": sql.SQL(""),
+            "counted": counted[0],
+            "page": part_rows(parts[0], "%(limit)s OFFSET %(offset)s"),
+        }
+    params["reach"] = spec.offset + params["limit"]
+    names = [sql.Identifier(f"part{i}") for i in range(len(parts))]
+    return {
+        "with_parts": sql.SQL("WITH {}\n").format(
+            sql.SQL(",\n").join(
+                sql.SQL("{} AS MATERIALIZED ({})").format(name, part_rows(part, "%(reach)s"))
+                for name, part in zip(names, parts, strict=True)
+            )
+        ),
+        "counted": sql.SQL("{} LIMIT %(count_limit)s").format(
+            sql.SQL(" UNION ALL ").join(sql.SQL("({})").format(c) for c in counted)
+        ),
+        "page": sql.SQL(MERGED).format(
+            parts=sql.SQL(" UNION ALL ").join(sql.SQL("SELECT * FROM {}").format(name) for name in names),
+            order=order,
+        ),
     }
 
 
