@@ -16,10 +16,10 @@ from werkzeug.wrappers import Request
 
 ROOT = Path(__file__).parent / "static" / "ui"
 VERSIONED = re.compile(r"[0-9a-f]{10}/")  # scripts/ui-version's directory names
-# The same policy as nginx.conf's for /ui/: the page's own files and the API, nothing else.
+# The same policy as nginx.conf's for /ui/: the page's own scripts and styles and the API, nothing else.
 CSP = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
 

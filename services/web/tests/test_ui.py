@@ -6,6 +6,7 @@ what it clicks by role and accessible name, the UI's contract (issue 13).
 """
 
 import contextlib
+import datetime
 import hashlib
 import re
 from pathlib import Path
@@ -57,7 +58,15 @@ def test_the_app_serves_the_ui_with_cache_headers_and_its_policy(client):
     page = client.get("/ui/")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-cache"
-    assert page.headers["Content-Security-Policy"] == ui.CSP
+    policy = dict(
+        (name, sources)
+        for name, *sources in (part.split() for part in page.headers["Content-Security-Policy"].split(";"))
+    )
+    assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+    assert policy["default-src"] == ["'none'"]  # what no directive allows, nothing may load
+    for directive in ("script-src", "style-src", "connect-src"):
+        assert policy[directive] == ["'self'"]
+    assert policy["frame-ancestors"] == policy["base-uri"] == policy["form-action"] == ["'none'"]
     module = client.get(f"/ui/{version_dir().name}/app.js")
     assert module.status_code == 200
     assert module.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -108,13 +117,20 @@ def secure_url(database_url, pg_conn):
 
 @contextlib.contextmanager
 def opened(browser, url):
-    """Yield a new page (its own sessionStorage) of a 1000x700 window; `page.ui` is the UI's URL."""
+    """Yield a new page (its own sessionStorage) of a 1000x700 window; `page.ui` is the UI's URL.
+
+    `page.errors` holds what the console logged as errors; none may be a refusal by the
+    Content Security Policy.
+    """
     context = browser.new_context(viewport={"width": 1000, "height": 700})
     try:
         page = context.new_page()
         page.set_default_timeout(5000)
         page.ui = f"{url}/ui/"
+        page.errors = []
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
         yield page
+        assert not [error for error in page.errors if "Content Security Policy" in error]
     finally:
         context.close()
 
@@ -126,13 +142,19 @@ def page(browser, secure_url):
         yield page
 
 
-def sign_in(page, username):
-    """Sign in as a demo user through the sign-in form."""
+def sign_in(page, username, password=None):
+    """Sign in as a demo user through the sign-in form (with another `password`: try to)."""
     page.goto(page.ui + "#/signin")
     page.get_by_label("username", exact=True).fill(username)
-    page.get_by_label("password", exact=True).fill(f"demo-{username}-password")
+    page.get_by_label("password", exact=True).fill(password or f"demo-{username}-password")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
+    if password is None:
+        page.get_by_role("button", name="Sign out").wait_for()
+
+
+def session(page):
+    """Return the UI's session (id, token, username, role) from sessionStorage, or None."""
+    return page.evaluate("JSON.parse(sessionStorage.getItem('labinv.session'))")
 
 
 def expect(locator):
@@ -147,25 +169,43 @@ def expect_names(page, expected):
     expect(page.locator("tbody tr td:nth-child(2)")).to_have_text(expected)
 
 
-def test_sign_in_then_sign_out_revokes_the_token(page, secure_url):
+def test_sign_in_then_sign_out_revokes_the_token(page, secure_url, pg_conn):
     page.goto(page.ui.removesuffix("/"))  # /ui redirects to /ui/, which shows the labs
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     sign_in(page, "editor")
     expect(page.get_by_text("editor (editor)")).to_be_visible()
-    token = page.evaluate("JSON.parse(sessionStorage.getItem('labinv.session')).token")
-    mine = {"Authorization": f"Bearer {token}"}
+    mine = {"Authorization": f"Bearer {session(page)['token']}"}
     assert requests.get(f"{secure_url}/site/1", headers=mine, timeout=5).status_code == 200
+    (expires,) = query(
+        pg_conn, "SELECT expires_at - created_at FROM api_token WHERE id = %s", (session(page)["id"],)
+    )[0]
+    assert expires == datetime.timedelta(days=1)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
-    assert page.evaluate("sessionStorage.getItem('labinv.session')") is None
+    assert session(page) is None
     assert requests.get(f"{secure_url}/site/1", headers=mine, timeout=5).status_code == 401
 
 
+def test_a_token_revoked_elsewhere_signs_the_page_out(page, secure_url):
+    sign_in(page, "editor")
+    signed_in = session(page)
+    revoked = requests.delete(
+        f"{secure_url}/auth/tokens/{signed_in['id']}",
+        headers={"Authorization": f"Bearer {signed_in['token']}"},
+        timeout=5,
+    )
+    assert revoked.status_code == 200
+    page.goto(page.ui + "#/site/1")
+    expect(page.get_by_role("alert")).to_contain_text("the token is not valid")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    for name in ("Save", "Delete"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    assert session(page) is None
+
+
 def test_a_wrong_password_is_an_alert(page):
-    page.goto(page.ui + "#/signin")
-    page.get_by_label("username", exact=True).fill("editor")
-    page.get_by_label("password", exact=True).fill("guess")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor", "guess")
     expect(page.get_by_role("alert")).to_contain_text("wrong username or password")
 
 
@@ -179,22 +219,18 @@ def benches(pg_conn):
 
 
 def first_list_ms(browser, url):
-    """Open `url` in a new context (nothing cached); return when the list was rendered, in ms from navigation."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(url)
+    """Open the sites in a new context (nothing cached); return when the list was rendered, in ms from navigation."""
+    with opened(browser, url) as page:
+        page.goto(page.ui + "#/sites")
         expect(page.locator("tbody tr").first).to_be_visible()
         return page.evaluate("performance.getEntriesByName('list-rendered')[0].startTime")
-    finally:
-        context.close()
 
 
 def test_the_first_list_renders_within_300_ms_of_navigation(browser, secure_url):
     assert requests.get(f"{secure_url}/readyz", timeout=5).ok  # a running server: its pool connected
     times = []
     while len(times) < TRIES and min(times, default=FIRST_LIST_MS) >= FIRST_LIST_MS:
-        times.append(first_list_ms(browser, f"{secure_url}/ui/#/sites"))
+        times.append(first_list_ms(browser, secure_url))
     print(
         f"\nfirst list rendered in {min(times):.0f} ms from navigation (tries: {[round(t) for t in times]})"
     )
@@ -247,7 +283,7 @@ def test_when_reads_need_a_token_a_list_says_so_until_signed_in(browser, databas
 
 def test_a_search_too_short_says_why(page):
     page.goto(page.ui + "#/sites?q=ab")
-    expect(page.get_by_role("alert")).to_contain_text("q")
+    expect(page.get_by_role("alert")).to_contain_text("q: must hold 3 letters or digits in a row")
 
 
 def test_saving_over_a_concurrent_change_is_refused_with_a_reload(page, secure_url, pg_conn):
@@ -288,15 +324,36 @@ def test_create_then_delete_and_a_refused_delete(page, pg_conn):
     page.goto(page.ui + "#/lab/1")
     page.get_by_role("button", name="Delete").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
-    expect(page.get_by_role("alert")).to_contain_text("site")
+    expect(page.get_by_role("alert")).to_have_text("lab 1 still has sites; delete or move them first")
+    expect(page.get_by_role("button", name="Reload")).to_have_count(0)
     assert query(pg_conn, "SELECT count(*) FROM lab WHERE id = 1") == [(1,)]
+
+
+def test_deleting_over_a_concurrent_change_is_refused_with_a_reload(page, secure_url, pg_conn):
+    sign_in(page, "admin")
+    page.goto(page.ui + "#/site/3")
+    expect(page.get_by_label("name", exact=True)).to_have_value("Site 3")
+    meanwhile = requests.patch(
+        f"{secure_url}/site/3", json={"contact": "Grace Hopper"}, headers=ADMIN, timeout=5
+    )
+    assert meanwhile.status_code == 200
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("alert")).to_contain_text("This site was changed by someone else")
+    assert query(pg_conn, "SELECT count(*) FROM site WHERE id = 3") == [(1,)]
+    page.get_by_role("button", name="Reload").click()
+    expect(page.get_by_label("contact", exact=True)).to_have_value("Grace Hopper")
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sites")
+    assert query(pg_conn, "SELECT count(*) FROM site WHERE id = 3") == [(0,)]
 
 
 def test_a_field_error_names_the_field(page):
     sign_in(page, "admin")
     page.goto(page.ui + "#/lab/new")
     page.get_by_role("button", name="Create").click()
-    expect(page.get_by_role("alert")).to_contain_text("name")
+    expect(page.get_by_role("alert")).to_contain_text("name: ")
 
 
 def test_move_a_tube_in_the_grid_then_check_it_out_and_in(page, pg_conn):
@@ -339,7 +396,7 @@ def test_the_freezer_page_shows_its_racks_and_boxes_with_fill_counts(page):
 
 def test_a_barcode_opens_what_it_labels(page):
     page.goto(page.ui)
-    page.get_by_label("barcode", exact=True).fill("R-0001")
+    page.get_by_label("Find barcode", exact=True).fill("R-0001")
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("rack 1: Rack 1")
 
@@ -363,9 +420,16 @@ def test_an_import_dry_run_shows_the_lines_at_fault(page, pg_conn):
 def test_a_reader_or_no_one_sees_no_edit_controls(page, username):
     if username:
         sign_in(page, username)
-    for where in ("#/sites", "#/site/1", "#/box/1", "#/import", "#/lab/new"):
+    pages = {
+        "#/sites": "Sites",
+        "#/site/1": "site 1: Site 1",
+        "#/box/1": "box 1: Box A",
+        "#/import": "Import containers",
+        "#/lab/new": "New lab",
+    }
+    for where, title in pages.items():
         page.goto(page.ui + where)
-        page.get_by_role("heading", level=1).wait_for()
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
         if where == "#/box/1":
             page.get_by_role("button", name="A1 T-0001").click()
             expect(page.get_by_text("Plasma aliquots, box A")).to_be_visible()
@@ -388,3 +452,48 @@ def test_a_reader_or_no_one_sees_no_edit_controls(page, username):
             expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
         expect(page.get_by_role("textbox", name="name", exact=True)).to_have_count(0)
         expect(page.get_by_role("link", name=re.compile("^New "))).to_have_count(0)
+
+
+def test_each_navigation_link_opens_its_list(page):
+    page.goto(page.ui)
+    for name in ("Labs", "Sites", "Instruments", "Freezers", "Racks", "Boxes", "Containers"):
+        page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(name)
+        expect(page.locator("table thead th").first).to_have_text("id" if name != "Instruments" else "name")
+        expect(page.locator("table tbody tr").first).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Instruments").click()
+    page.get_by_role("link", name="Computer 1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("computer 1: Computer 1")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("where", ["#/nothing", "#/constructor", "#/toString/1", "#/hasOwnProperty/new"])
+def test_an_unknown_page_says_so(page, where):
+    page.goto(page.ui + where)
+    expect(page.get_by_role("alert")).to_have_text("There is no such page.")
+
+
+def test_a_page_whose_module_fails_to_load_says_so(page):
+    page.route(re.compile(r".*/detail\.js$"), lambda route: route.abort())
+    page.goto(page.ui + "#/site/1")
+    expect(page.get_by_role("alert")).to_contain_text("This page failed to load: check your connection")
+
+
+def test_a_move_that_cannot_be_made_says_why_in_one_alert(page, secure_url):
+    sign_in(page, "editor")
+    page.goto(page.ui + "#/box/1")
+    grid = page.get_by_role("region", name="Grid")
+    grid.get_by_role("button", name="A1 T-0001", exact=True).click()
+    grid.get_by_role("button", name="C3", exact=True).click()
+    meanwhile = requests.post(
+        f"{secure_url}/moves",
+        json={"moves": [{"container_id": 2, "box_id": 1, "position": "C3"}]},
+        headers=ADMIN,
+        timeout=5,
+    )
+    assert meanwhile.status_code == 200
+    for _ in range(2):  # the second failure's alert replaces the first's
+        with page.expect_response(re.compile(r".*/moves$")):
+            grid.get_by_role("button", name="Move").click()
+        expect(grid.get_by_role("alert")).to_have_count(1)
+        expect(grid.get_by_role("alert")).to_contain_text("move 1: C3 of box 1 holds container 2")

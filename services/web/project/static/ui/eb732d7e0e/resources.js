@@ -1,21 +1,21 @@
 // What the UI knows of each resource: its API names, editable fields, list columns and children.
 
-const table = (name, plural, fields, children = {}, extra = []) => ({
+const resource = (name, plural, fields, children = {}, extra = []) => ({
   name, plural, fields, children, columns: ["id", ...fields, ...extra], path: `/${plural}`,
 });
 
 export const RESOURCES = {
-  lab: table("lab", "labs", ["name"], { sites: "lab_id" }),
-  site: table("site", "sites",
+  lab: resource("lab", "labs", ["name"], { sites: "lab_id" }),
+  site: resource("site", "sites",
     ["name", "lab_id", "contact", "address", "state_or_region", "country", "postcode_or_zip"],
     { instruments: "site_id" }),
-  computer: table("computer", "computers", ["name", "site_id", "mac"]),
-  freezer: table("freezer", "freezers", ["name", "site_id"],
+  computer: resource("computer", "computers", ["name", "site_id", "mac"]),
+  freezer: resource("freezer", "freezers", ["name", "site_id"],
     { racks: "freezer_id", boxes: "freezer_id", containers: "freezer_id" }),
-  rack: table("rack", "racks", ["name", "freezer_id", "barcode"], { boxes: "rack_id" }),
-  box: table("box", "boxes", ["name", "freezer_id", "rack_id", "barcode", "rows", "cols"],
+  rack: resource("rack", "racks", ["name", "freezer_id", "barcode"], { boxes: "rack_id" }),
+  box: resource("box", "boxes", ["name", "freezer_id", "rack_id", "barcode", "rows", "cols"],
     { containers: "box_id" }),
-  container: table("container", "containers",
+  container: resource("container", "containers",
     ["barcode", "description", "freezer_id", "box_id", "position", "uuid", "status_note"], {}, ["status"]),
 };
 

@@ -3,10 +3,10 @@
 import { canEdit, request } from "./api.js";
 import { alertBox, fill, h } from "./dom.js";
 
-/** Show the import page in `main`. */
-export function importView(main) {
+/** Show the import page in `view`. */
+export function importView(view) {
   if (!canEdit()) {
-    return fill(main, h("h1", {}, "Import containers"), h("p", {}, "Sign in as an editor to import containers."));
+    return fill(view, h("h1", {}, "Import containers"), h("p", {}, "Sign in as an editor to import containers."));
   }
   const result = h("div");
   const csv = h("textarea", { id: "field-csv", name: "csv", rows: 10, cols: 80, spellcheck: "false" });
@@ -22,7 +22,7 @@ export function importView(main) {
     }
   }
 
-  fill(main,
+  fill(view,
     h("h1", {}, "Import containers"),
     h("p", {}, "A header row naming any of uuid, barcode, description, freezer_id, box_id, position, status; ",
       "then one container a line."),

@@ -1,18 +1,22 @@
 // The web UI: navigation, barcode lookup, who is signed in, and a router over the URL's hash
 // (#/sites?q=muffin, #/site/1, #/site/new, #/import, #/signin).
 
-import { request, session } from "./api.js";
+import { request, session, signOut } from "./api.js";
 import { alertBox, capitalized, fill, h } from "./dom.js";
 import { listView } from "./list.js";
 import { LISTS, RESOURCES } from "./resources.js";
 
-// The other pages' modules load when first needed, so that a list shows sooner.
-const page = (module, name) => async (...args) => (await import(module))[name](...args);
-const detailView = page("./detail.js", "detailView");
-const createView = page("./detail.js", "createView");
-const importView = page("./import.js", "importView");
-const signInView = page("./signin.js", "signInView");
-const signOut = page("./signin.js", "signOut");
+// The other pages' modules load when first needed, so that a list shows sooner. One that fails
+// to load (the network, or a new version deployed meanwhile) leaves an alert, not a blank page.
+const lazy = (module, name) => async (view, ...args) => {
+  const loaded = await import(module).catch(() => null);
+  if (loaded) return loaded[name](view, ...args);
+  fill(view, alertBox(new Error("This page failed to load: check your connection, then reload the page.")));
+};
+const detailView = lazy("./detail.js", "detailView");
+const createView = lazy("./detail.js", "createView");
+const importView = lazy("./import.js", "importView");
+const signInView = lazy("./signin.js", "signInView");
 
 const header = document.querySelector("header");
 const main = document.querySelector("main");
@@ -35,7 +39,7 @@ function showHeader() {
     h("nav", { "aria-label": "Lists" }, h("ul", {},
       NAVIGATION.map((name) => h("li", {}, h("a", { href: `#/${name}` }, capitalized(name)))))),
     h("form", { class: "lookup", onsubmit: lookup },
-      h("label", { for: "barcode" }, "barcode"), " ", h("input", { id: "barcode", name: "barcode", required: true }),
+      h("label", { for: "barcode" }, "Find barcode"), " ", h("input", { id: "barcode", name: "barcode", required: true }),
       " ", h("button", {}, "Find")),
     h("p", { class: "user" }, user
       ? [`${user.username} (${user.role}) `,
@@ -53,13 +57,14 @@ async function route() {
   showHeader();
   document.title = `${capitalized(name || "labs")} · Lab inventory`;
   if (!name) return location.replace("#/labs");
-  if (LISTS[name] && !id) return listView(view, LISTS[name], params);
-  if (RESOURCES[name] && id === "new") return createView(view, RESOURCES[name], params);
-  if (RESOURCES[name] && /^\d+$/.test(id)) return detailView(view, RESOURCES[name], id);
+  if (Object.hasOwn(LISTS, name) && !id) return listView(view, LISTS[name], params);
+  if (Object.hasOwn(RESOURCES, name) && id === "new") return createView(view, RESOURCES[name], params);
+  if (Object.hasOwn(RESOURCES, name) && /^\d+$/.test(id)) return detailView(view, RESOURCES[name], id);
   if (name === "import") return importView(view);
   if (name === "signin") return signInView(view);
   fill(view, alertBox(new Error("There is no such page.")));
 }
 
 window.addEventListener("hashchange", route);
+window.addEventListener("labinv:signed-out", showHeader);
 route();

@@ -14,6 +14,7 @@ function positionName(position, tube) {
 /** Return a section showing box `id`'s grid, with the actions an editor may take. */
 export async function boxGrid(id) {
   const section = h("section", { "aria-label": "Grid", class: "grid" });
+  const problem = h("div"); // why the last action failed, if it did
   let grid = null;
   let selected = null; // the selected tube
   let target = null; // the empty position to move it to
@@ -33,9 +34,10 @@ export async function boxGrid(id) {
     try {
       await request(method, path, { body });
       target = null;
+      problem.replaceChildren();
       await load();
     } catch (error) {
-      section.prepend(alertBox(error));
+      fill(problem, alertBox(error));
     }
   }
 
@@ -82,6 +84,7 @@ export async function boxGrid(id) {
     const letters = [...Array(grid.rows)].map((_, row) => String.fromCharCode(65 + row));
     fill(section,
       h("h2", {}, "Grid"),
+      problem,
       h("p", {}, `${grid.filled} filled, ${grid.empty} empty`),
       h("table", {},
         h("thead", {}, h("tr", {}, h("td"), [...Array(grid.cols)].map((_, col) => h("th", { scope: "col" }, col + 1)))),

@@ -6,8 +6,8 @@ import { referenced, rowLink } from "./resources.js";
 
 const PAGE_SIZE = 25;
 
-/** Show `list` in `main`; `params` (from the URL's hash) are the API's: q, order, limit, filters. */
-export function listView(main, list, params) {
+/** Show `list` in `view`; `params` (from the URL's hash) are the API's: q, order, limit, filters. */
+export function listView(view, list, params) {
   const query = new URLSearchParams(params);
   if (!query.has("limit")) query.set("limit", PAGE_SIZE);
   const pages = [`${list.path}?${query}`]; // each page shown so far: Previous goes back one
@@ -45,6 +45,7 @@ export function listView(main, list, params) {
   }
 
   async function show() {
+    previous.disabled = next.disabled = true; // until this page is shown: one click, one page
     try {
       const result = await page(pages.at(-1));
       nextUrl = result.next;
@@ -65,7 +66,7 @@ export function listView(main, list, params) {
   const search = h("input", { type: "search", id: "search", value: query.get("q") || "" });
   const filters = [...query].filter(([name]) => !["q", "order", "limit"].includes(name));
   const newRow = new URLSearchParams(filters);
-  fill(main,
+  fill(view,
     h("h1", {}, capitalized(list.plural)),
     h("form", { role: "search", onsubmit: (event) => { event.preventDefault(); go({ q: search.value }); } },
       h("label", { for: "search" }, "Search"), " ", search,

@@ -16,7 +16,7 @@ export function h(tag, attributes = {}, ...children) {
 export function alertBox(error, ...actions) {
   const fields = error.problem?.errors;
   const items = Array.isArray(fields)
-    ? fields.map((e) => (e.line ? `line ${e.line}, ${e.column}: ${e.message}` : `${e.index ?? ""} ${e.message}`))
+    ? fields.map((e) => (e.line ? `line ${e.line}, ${e.column}: ${e.message}` : e.index != null ? `move ${e.index + 1}: ${e.message}` : e.message))
     : Object.entries(fields || {}).map(([field, message]) => `${field}: ${message}`);
   return h("div", { role: "alert", class: "alert" },
     h("p", {}, error.message), items.length ? h("ul", {}, items.map((item) => h("li", {}, item))) : null, actions);

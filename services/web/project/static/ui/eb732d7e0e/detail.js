@@ -8,20 +8,20 @@ import { formBody } from "./resources.js";
 
 const EXTRAS = { freezer: freezerTree, box: boxGrid };
 
-/** Show row `id` of `resource` in `main`. */
-export async function detailView(main, resource, id) {
+/** Show row `id` of `resource` in `view`. */
+export async function detailView(view, resource, id) {
   const path = `/${resource.name}/${id}`;
   let loaded;
   try {
     loaded = await row(path);
   } catch (error) {
-    return fill(main, alertBox(error));
+    return fill(view, alertBox(error));
   }
   const { data } = loaded;
   let { etag } = loaded;
   const message = h("div");
   const history = h("section", { "aria-label": "History" });
-  const reload = () => detailView(main, resource, id);
+  const reload = () => detailView(view, resource, id);
 
   /** Say why a write failed; a 412 means someone else changed the row: offer to reload it. */
   function failed(error) {
@@ -56,7 +56,7 @@ export async function detailView(main, resource, id) {
 
   const children = Object.entries(resource.children).map(([plural, column]) =>
     h("li", {}, h("a", { href: `#/${plural}?${column}=${id}` }, `${capitalized(plural)} of this ${resource.name}`)));
-  fill(main,
+  fill(view,
     h("h1", {}, `${resource.name} ${id}`, data.name ? `: ${data.name}` : ""),
     EXTRAS[resource.name] ? await EXTRAS[resource.name](id) : null,
     message,
@@ -86,8 +86,8 @@ async function showHistory(section, path) {
   }
 }
 
-/** Show a form to create a row of `resource` in `main`, its fields filled in from `params`. */
-export function createView(main, resource, params) {
+/** Show a form to create a row of `resource` in `view`, its fields filled in from `params`. */
+export function createView(view, resource, params) {
   const message = h("div");
   async function create(event) {
     event.preventDefault();
@@ -98,7 +98,7 @@ export function createView(main, resource, params) {
       fill(message, alertBox(error));
     }
   }
-  fill(main, h("h1", {}, `New ${resource.name}`), message,
+  fill(view, h("h1", {}, `New ${resource.name}`), message,
     canEdit()
       ? h("form", { class: "row", onsubmit: create }, resource.fields.map((name) => field(name, params.get(name))),
         h("p", {}, h("button", {}, "Create")))

@@ -31,9 +31,19 @@ export async function request(method, path, { body, etag, type = "application/js
   if (body !== undefined && type === "application/json") body = JSON.stringify(body);
   const response = await fetch(path, { method, headers, body, cache: "no-cache" });
   const data = await response.json().catch(() => ({}));
-  if (response.status === 401 && token) session.clear(); // expired or revoked: signed out now
+  if (response.status === 401 && token) { // expired or revoked: signed out now; the header redraws
+    session.clear();
+    window.dispatchEvent(new Event("labinv:signed-out"));
+  }
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, response };
+}
+
+/** Revoke the session's token and forget it (also when it no longer works or the API is down). */
+export async function signOut() {
+  const signedIn = session.get();
+  if (signedIn) await request("DELETE", `/auth/tokens/${signedIn.id}`).catch(() => null);
+  session.clear();
 }
 
 /** Return a Link header as {rel: url}. */
