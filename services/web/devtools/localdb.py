@@ -196,7 +196,6 @@ class LocalPostgres:
                 return
             except psycopg2.OperationalError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
                     tail = Path(log_path).read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"PostgreSQL did not start; end of {log_path}:\n{tail}") from None
                 time.sleep(0.1)

@@ -12,7 +12,7 @@ import io
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from .. import database
+from ..database import paging
 from ..database.queries import load
 from ..db import transaction
 from .errors import ApiError, validation_error
@@ -70,7 +70,7 @@ def import_containers():
     with transaction() as cur:
         CONTAINER.import_time(cur, ms=str(current_app.config["IMPORT_STATEMENT_TIMEOUT_MS"]))
         CONTAINER.import_start(cur)
-        database.copy(cur, CONTAINER.import_copy, columns, io.BytesIO(data))
+        paging.copy(cur, CONTAINER.import_copy, columns, io.BytesIO(data))
         problems = CONTAINER.import_problems(cur)
         if problems:
             raise rows_error(problems)

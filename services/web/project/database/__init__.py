@@ -11,7 +11,6 @@ import threading
 
 import psycopg2
 import psycopg2.extensions
-from psycopg2 import sql
 from psycopg2.extras import Json
 
 IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
@@ -172,9 +171,3 @@ def create(statement, cur, **values):
         if row is not None:
             return row
     raise NoFreeId(f"no free id for a new row after {CREATE_ATTEMPTS} attempts")
-
-
-def copy(cur, statement, columns, data):
-    """Run a `COPY ... ({columns}) FROM STDIN` statement on the file-like `data`, the columns named."""
-    names = sql.SQL(", ").join(sql.Identifier(column) for column in columns)
-    cur.copy_expert(sql.SQL(statement.sql).format(columns=names).as_string(cur), data)

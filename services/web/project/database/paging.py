@@ -1,9 +1,10 @@
 """Pages of a list statement: filters, search, any total order, offset or keyset, a bounded count.
 
 The one place where SQL is composed: a list's ORDER BY and its filters
-vary per request. The list itself is a hand-written statement (a `#` query
-of a .sql file) that does its own search, given %(pattern)s (a LIKE
-pattern, or NULL); a page wraps it, with plain column names of its output,
+vary per request (and so do the columns of an import's COPY: copy). The
+list itself is a hand-written statement (a `#` query of a .sql file) that
+does its own search, given %(pattern)s (a LIKE pattern, or NULL); a page
+wraps it, with plain column names of its output,
 in one statement that also counts the filtered rows and checks the list's
 parent. Column names enter as identifiers, values as parameters.
 
@@ -21,6 +22,7 @@ them: each part is then counted, ordered and cut by itself before the parts
 are merged (compose_parts).
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -119,7 +121,7 @@ def page(cur, rows, spec, params=None):
     cur.execute(
         sql.SQL(PAGE).format(
             parent_found=parent_found,
-            **compose_parts(PARTS.split(rows), spec, where, params),
+            **compose_parts(parts(rows), spec, where, params),
             page_order=order_by(spec.keys, "page"),
         ),
         params,
@@ -139,6 +141,12 @@ def page(cur, rows, spec, params=None):
         "more": len(on_page) > spec.limit,
         "last_keys": [found[-1][k.column] for k in spec.keys] if found else None,
     }
+
+
+@functools.cache
+def parts(rows):
+    """Return the parts of list statement `rows` (itself alone unless it is a UNION ALL of parts)."""
+    return PARTS.split(rows)
 
 
 def compose_parts(parts, spec, where, params):
@@ -252,3 +260,9 @@ def after(key, i, value):
     if key.nullable:
         return sql.SQL("({0} > {1} OR {0} IS NULL)").format(column, placeholder)
     return sql.SQL("{} > {}").format(column, placeholder)
+
+
+def copy(cur, statement, columns, data):
+    """Run a `COPY ... ({columns}) FROM STDIN` statement on the file-like `data`, the columns named."""
+    names = sql.SQL(", ").join(sql.Identifier(column) for column in columns)
+    cur.copy_expert(sql.SQL(statement.sql).format(columns=names).as_string(cur), data)
