@@ -18,7 +18,7 @@ class JSONProvider(DefaultJSONProvider):
         try:
             return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
         except TypeError:
-            return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)
+            return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=self.default)
 
 
 def create_app(test_config=None):

@@ -1,8 +1,9 @@
 """Flask glue for the database: one pooled connection per request.
 
-Connections are in autocommit mode and each endpoint's work is one SQL
-statement (a token adds its lookup before it), so every write is one
-transaction, committed by PostgreSQL before the response is built. At
+Connections are in autocommit mode and most endpoints' work is one SQL
+statement (a token adds its lookup before it), so such a write is one
+transaction, committed by PostgreSQL before the response is built; work of
+several statements (moves, imports) runs in transaction(). At
 teardown the connection goes back to the pool, rolled back first if anything
 was left open, or discarded if it broke.
 """
@@ -42,17 +43,20 @@ def get_cursor():
     Its statements run with the request's settings (who acts, in which role;
     see api/auth.py), which the database's history and permission triggers read.
     """
-    cur = get_db().cursor(cursor_factory=SettingsCursor)
-    cur.settings = g.get("db_settings", {})
-    return cur
+    return with_settings(get_db().cursor(cursor_factory=SettingsCursor))
 
 
 @contextlib.contextmanager
 def transaction():
     """Run the block in one transaction on this request's connection; yield a cursor as get_cursor's."""
     with database.transaction(get_db(), SettingsCursor) as cur:
-        cur.settings = g.get("db_settings", {})
-        yield cur
+        yield with_settings(cur)
+
+
+def with_settings(cur):
+    """Give a SettingsCursor this request's settings (see api/auth.py); return it."""
+    cur.settings = g.get("db_settings", {})
+    return cur
 
 
 def close_db(exc=None):

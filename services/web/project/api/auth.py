@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database.queries import load
 from ..db import get_cursor
 from .errors import ApiError
-from .limits import auth_limit, client_address, limiter, username
+from .limits import PASSWORDS_BY_ADDRESS, PASSWORDS_BY_USERNAME, auth_limit, client_address, limiter, username
 from .openapi import documented
 from .openapi_objects import ID, TOKEN, header, json_body, responses
 from .validation import body_schema, check, json_object, text
@@ -100,15 +100,17 @@ def identify():
         return
     try:
         token = bearer_token()
-        user = token and db.find_token_user(get_cursor(), token_hash=digest(token))
-        if token and user is None:
-            raise unauthorized("the token is not valid: unknown, expired or revoked", "invalid_token")
     except ApiError as e:
         g.refusal = e
         return
-    if user:
-        g.user = user
-        g.db_settings = {"actor": user["username"], "role": user["role"], "user_id": str(user["id"])}
+    if token is None:
+        return
+    user = db.find_token_user(get_cursor(), token_hash=digest(token))
+    if user is None:
+        g.refusal = unauthorized("the token is not valid: unknown, expired or revoked", "invalid_token")
+        return
+    g.user = user
+    g.db_settings = {"actor": user["username"], "role": user["role"], "user_id": str(user["id"])}
 
 
 def authorize():
@@ -159,8 +161,8 @@ REVOKED = {
 
 
 @bp.post("/auth/tokens")
-@limiter.shared_limit(auth_limit, "password-address", key_func=client_address)
-@limiter.shared_limit(auth_limit, "password-username", key_func=username)
+@limiter.shared_limit(auth_limit, PASSWORDS_BY_ADDRESS, key_func=client_address)
+@limiter.shared_limit(auth_limit, PASSWORDS_BY_USERNAME, key_func=username)
 @documented(
     {
         "operationId": "issueToken",

@@ -23,10 +23,11 @@ from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 from .errors import bp as errors_bp
 from .errors import problem
 
+PASSWORDS_BY_ADDRESS, PASSWORDS_BY_USERNAME = "password-address", "password-username"  # POST /auth/tokens
 WHAT = {  # policy -> what it counts, for the 429's detail
     "default": "requests from you",
-    "password-address": "password attempts from your address",
-    "password-username": "password attempts for this username",
+    PASSWORDS_BY_ADDRESS: "password attempts from your address",
+    PASSWORDS_BY_USERNAME: "password attempts for this username",
 }
 
 

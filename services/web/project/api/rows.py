@@ -64,7 +64,12 @@ def checked_body(name, schema, row_id=None):
                 raise validation_error({key: "is assigned by the server"})
             if sent != row_id or isinstance(sent, bool):
                 raise validation_error({key: f"must equal the id in the URL ({row_id})"})
-    g.body = check(schema, values)
+    return checked(schema, values)
+
+
+def checked(schema, body):
+    """Return `body` checked against `schema`, also kept as g.body for error messages."""
+    g.body = check(schema, body)
     return g.body
 
 

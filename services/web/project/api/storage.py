@@ -8,7 +8,7 @@ other is a 409. Bulk import is in api/imports.py.
 
 import json
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, jsonify, request
 from psycopg2 import errors as pg
 
 from ..database.queries import load
@@ -25,8 +25,8 @@ from .openapi_objects import (
     schema_ref,
     writes,
 )
-from .rows import answer
-from .validation import POSITION, body_schema, check, json_object, reference, text
+from .rows import answer, checked, missing
+from .validation import POSITION, body_schema, json_object, reference, text
 
 bp = Blueprint("storage", __name__)
 BOX, CONTAINER, FREEZER, BARCODE = (load(name) for name in ("box", "container", "freezer", "barcode"))
@@ -146,7 +146,7 @@ def add_read(path, statement, what, operation):
         ((name, value),) = args.items()
         row = statement(get_cursor(), **{name.removeprefix("row_"): value})
         if row is None:
-            abort(404, f"{what} {value} does not exist")
+            missing(what, value)
         return jsonify(row)
 
     bp.add_url_rule(path, operation["operationId"], view)
@@ -206,12 +206,6 @@ def moves():
     raise ApiError(409, "Conflict", detail, "move-conflict", errors=errors)
 
 
-def checked(schema, body):
-    """Return `body` checked against `schema`, also kept as g.body for error messages."""
-    g.body = check(schema, body)
-    return g.body
-
-
 def add_transition(action, transition):
     """Add POST /container/<id>/<action>: a change of status, if the container's allows it."""
     status, sources, note, fields, past = transition
@@ -248,7 +242,7 @@ def add_transition(action, transition):
         if row is None:
             container = CONTAINER.read(get_cursor(), id=row_id)
             if container is None:
-                abort(404, f"container {row_id} does not exist")
+                missing("container", row_id)
             allowed = " or ".join(sources)
             detail = f"container {row_id} is {container['status']}: only one {allowed} can be {past}"
             raise ApiError(409, "Conflict", detail, "status-conflict")
