@@ -11,6 +11,7 @@ import pytest
 import requests
 from conftest import query
 from test_devserver import free_port, start_server
+from test_migrations import VERSIONS
 
 from project.config import REPO
 
@@ -43,11 +44,8 @@ def flask(url, *args):
 
 
 def test_db_upgrade_then_seed_builds_the_example_database_and_can_run_again(empty_database_url):
-    migrations = sorted(
-        path.stem for path in (WEB.parent.parent / "postgres_scripts" / "migrations").glob("*.sql")
-    )
-    assert migrations[:3] == ["0001_initial", "0002_ids_search_names", "0003_storage"]
-    assert flask(empty_database_url, "db", "upgrade").strip() == f"applied {', '.join(migrations)}"
+    assert VERSIONS[:3] == ["0001_initial", "0002_ids_search_names", "0003_storage"]
+    assert flask(empty_database_url, "db", "upgrade").strip() == f"applied {', '.join(VERSIONS)}"
     assert "mock_data.sql" in flask(empty_database_url, "db", "seed")
     assert flask(empty_database_url, "db", "upgrade").strip() == "the schema is up to date"
     flask(empty_database_url, "db", "seed")

@@ -254,6 +254,16 @@ def test_nginx_refuses_bodies_over_the_apps_limit_as_problem_json(topology, pg_c
     assert too_large.headers["X-Request-ID"] not in topology.app_log.read_text()
 
 
+def test_an_import_may_be_larger_than_other_bodies_through_nginx(topology, pg_conn):
+    rows = b"".join(b"sample %d,1\n" % n for n in range(8_000))
+    body = b"description,freezer_id\n" + rows
+    assert len(body) > Config.MAX_CONTENT_LENGTH
+    headers = {"Content-Type": "text/csv", "Authorization": "Bearer labinv-demo-admin-token"}
+    reply = topology.request("POST", "/containers/import?dry_run=true", body=body, headers=headers)
+    assert (reply.status, reply.json()) == (200, {"would_import": 8_000})
+    assert reply.headers["X-Request-ID"]
+
+
 @pytest.mark.parametrize(
     ("upstream", "status", "title"),
     [("nobody", 502, "Bad Gateway"), ("silent", 504, "Gateway Timeout")],
