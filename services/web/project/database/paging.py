@@ -4,9 +4,9 @@ The one place where SQL is composed: a list's ORDER BY and its filters
 vary per request (and so do the columns of an import's COPY: copy). The
 list itself is a hand-written statement (a `#` query of a .sql file) that
 does its own search, given %(pattern)s (a LIKE pattern, or NULL); a page
-wraps it, with plain column names of its output,
-in one statement that also counts the filtered rows and checks the list's
-parent. Column names enter as identifiers, values as parameters.
+wraps it, with plain column names of its output, in one statement that
+also counts the filtered rows and checks the list's parent. Column names
+enter as identifiers, values as parameters.
 
 The order is a tuple of `Key`s ending in a unique one, so it is total; a
 keyset page starts after the key values of the previous page's last row
