@@ -1,4 +1,4 @@
-"""The gunicorn servers the bench starts, stops and weighs: ours, the naive baseline, hello world."""
+"""The gunicorn servers the bench starts, stops and weighs: ours, the shared baseline, hello world."""
 
 import contextlib
 import os
@@ -55,13 +55,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start(name, arguments, env, ready_path, log_path):
-    """Start gunicorn with `arguments` and `env` on a free loopback port; return the App once it answers."""
+def start(name, arguments, env, ready_path, log_path, *, python=sys.executable, cwd=WEB):
+    """Start gunicorn with `arguments` and `env` on a free loopback port; return the App once it answers.
+
+    gunicorn runs under `python` (its venv) in `cwd`; the --bind given here overrides a settings file's.
+    """
     port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *arguments, f"--bind=127.0.0.1:{port}"],
-            cwd=WEB,
+            [python, "-m", "gunicorn", *arguments, f"--bind=127.0.0.1:{port}"],
+            cwd=cwd,
             env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

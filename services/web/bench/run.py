@@ -2,9 +2,11 @@
 
 Everything runs on this machine: a throwaway PostgreSQL (devtools.localdb) in
 a temporary directory, our app under its production gunicorn.conf.py, the
-naive baseline and the hello-world app under gunicorn with 5 sync workers,
-all on 127.0.0.1. Everything started is stopped at the end, also on Ctrl-C
-or SIGTERM.
+shared baseline (baseline.py: ../shared/baseline/app.py, unchanged, under its
+own gunicorn.conf.py, 5 sync workers) on the same database, and the
+hello-world app twice: under 5 sync workers (the ceiling of a sync Flask app)
+and under our gunicorn.conf.py (what our serving model allows), all on
+127.0.0.1. Everything started is stopped at the end, also on Ctrl-C or SIGTERM.
 """
 
 import argparse
@@ -22,7 +24,7 @@ from pathlib import Path
 from devtools.localdb import LocalPostgres
 from project.api.listing import encode_cursor
 
-from . import apps, data, wrk
+from . import apps, baseline, data, wrk
 from .wrk import Load
 
 JSON = "Content-Type: application/json"
@@ -34,7 +36,7 @@ UPSERT = (
 )
 PATCH = '{"description": "Sample {n} plasma, checked"}'
 FIRST_PAGE = Load("/containers?limit=50")
-STORAGE = (  # ours only: the naive app has no boxes (the example data's boxes 1 and 2, freezer 1)
+STORAGE = (  # ours only: the baseline has no boxes (the example data's boxes 1 and 2, freezer 1)
     ("GET /box/<id>/grid (9 x 9)", Load("/box/{n}/grid", low=1, high=2)),
     ("GET /freezer/1/tree", Load("/freezer/1/tree")),
 )
@@ -42,28 +44,32 @@ IMPORTED = 100_000  # rows POST /containers/import loads at scale 1 (target: und
 COMPARED_SCALES = (1, 10)
 
 
+HELLO_SYNC = "ceiling: hello-world Flask, GET /, 5 sync workers"
+HELLO_OURS = "hello-world Flask, GET /, under our gunicorn.conf.py (gthread, keep-alive)"
+HELLO_TO_SITE = 0.8  # the least GET one site / hello world under our settings (issue 25)
+
+
 @dataclass(frozen=True)
 class Endpoint:
-    """One row of the table: what ours is sent, what the naive app is sent."""
+    """One row of the table: what ours is sent, what the baseline is sent (None: it has no such path)."""
 
     label: str
     ours: Load
-    naive: Load
-    target: float | None = None  # the least ours/naive that issue 9 asks for
+    baseline: Load | None = None
+    target: float | None = None  # the least ours/baseline that issue 25 asks for
 
 
 def both(label, load, target=None):
-    """Return an endpoint that ours and the naive app are sent alike."""
+    """Return an endpoint that ours and the baseline are sent alike."""
     return Endpoint(label, load, load, target)
 
 
 def keyset_page(sizes, share):
-    """Return the endpoint of the page of 50 containers that starts at `share` of the table."""
+    """Return the endpoint of the page of 50 containers that starts at `share` of the table (ours only)."""
     start = round(sizes.containers * share)
     return Endpoint(
-        f"GET /containers?limit=50&after=… at {share * 100:g} % (naive: OFFSET)",
+        f"GET /containers?limit=50&after=… at {share * 100:g} %",
         Load(f"/containers?limit=50&after={encode_cursor('id', [start])}"),
-        Load(f"/containers/{start}/50"),
     )
 
 
@@ -74,17 +80,17 @@ def endpoints(sizes):
     return [
         both("GET /site/<id>", Load("/site/{n}", low=1, high=sizes.sites), 1.3),
         both("GET /sites/<offset>/50 (offset < 1,000)", Load("/sites/{n}/50", high=999), 1.3),
-        both("GET /instruments/<offset>/50 (offset < 1,000)", Load("/instruments/{n}/50", high=999), 15),
+        both("GET /instruments/<offset>/50 (offset < 1,000)", Load("/instruments/{n}/50", high=999), 1.0),
         both(
             "GET /instruments/<offset>/50 (offset 50,000 to 50,999)",
             Load("/instruments/{n}/50", low=50_000, high=50_999),
-            15,
+            1.0,
         ),
-        both(
+        Endpoint(
             "GET /freezer/<id>/containers/0/50",
             Load("/freezer/{n}/containers/0/50", low=1, high=sizes.stocked),
         ),
-        both(
+        Endpoint(
             "GET /containers/0/50?q=<word> (search)",
             Load("/containers/0/50?q={word}", words=data.SEARCH_WORDS),
         ),
@@ -98,9 +104,7 @@ def endpoints(sizes):
             1.0,
         ),
         Endpoint(
-            "PATCH /container/<id> (description)",
-            Load("/container/{n}", headers=(JSON, ADMIN), **patch),
-            Load("/container/{n}", headers=(JSON,), **patch),
+            "PATCH /container/<id> (description)", Load("/container/{n}", headers=(JSON, ADMIN), **patch)
         ),
     ]
 
@@ -111,7 +115,7 @@ def parse_args(argv):
     parser.add_argument(
         "--scale", type=scale, default=1.0, help="data set size, times the default (up to 10)"
     )
-    parser.add_argument("--seconds", type=positive, default=15, help="how long each endpoint is driven")
+    parser.add_argument("--seconds", type=positive, default=10, help="how long each endpoint is driven")
     parser.add_argument("--connections", type=positive, default=64, help="wrk's concurrent connections")
     parser.add_argument(
         "--compare-scales",
@@ -153,8 +157,13 @@ def machine(server):
         f"{len(os.sched_getaffinity(0))} cores ({cpu}), {memory / 2**20:.1f} GiB; "
         f"Debian {debian.read_text().strip() if debian.exists() else '-'}, Linux {platform.release()}; "
         f"PostgreSQL {server.admin('SHOW server_version')[0]}; Python {platform.python_version()}; "
-        f"{wrk.version()}; load average before the run {os.getloadavg()[0]:.2f}"
+        f"{wrk.version()}; load average before the run {load_average()}"
     )
+
+
+def load_average():
+    """Return the load average over 1, 5 and 15 minutes, as uptime says it."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def loaded_database(server, name, sizes):
@@ -169,9 +178,9 @@ def loaded_database(server, name, sizes):
 
 
 @contextlib.contextmanager
-def running(name, arguments, env, ready_path, logs):
-    """Start one app under gunicorn; stop it when the block ends."""
-    app = apps.start(name, arguments, env, ready_path, logs / f"{name}.log")
+def running(name, arguments, env, ready_path, logs, **where):
+    """Start one app under gunicorn (`where`: its python and directory); stop it when the block ends."""
+    app = apps.start(name, arguments, env, ready_path, logs / f"{name}.log", **where)
     try:
         yield app
     finally:
@@ -212,44 +221,70 @@ def verdict(value, target, at_most=False):
     return f"{'≤' if at_most else '≥'} {target:g}: {'met' if met else 'missed'}"
 
 
+def start_baseline(stack, url, logs):
+    """Start the shared baseline, unchanged, in its venv and directory, on our database."""
+    return stack.enter_context(
+        running(
+            "baseline", baseline.arguments(), {"DATABASE_URL": url}, "/site/1", logs,
+            python=baseline.python(), cwd=baseline.DIRECTORY,
+        )
+    )  # fmt: skip
+
+
+def measured_row(label, mine, theirs=None, target=None):
+    """Print one row of the main table: ours' figures, the baseline's if measured, their ratio."""
+    cells = [label, f"{mine.rate:,.0f}", ms(mine.p50_ms), ms(mine.p99_ms), mine.non_2xx, mine.socket_errors]
+    if theirs is None:
+        row(*cells, "", "", "", "", "", "")
+        return
+    ratio = mine.rate / theirs.rate
+    row(
+        *cells, f"{theirs.rate:,.0f}", ms(theirs.p50_ms), ms(theirs.p99_ms),
+        f"{theirs.non_2xx}/{theirs.socket_errors}", f"{ratio:.2f}", verdict(ratio, target) if target else "",
+    )  # fmt: skip
+
+
 def full_run(args, server, logs, stack):
-    """Measure every endpoint on ours and the naive app, the ceiling, one connection and memory."""
+    """Measure every endpoint on ours and the baseline, the hello-world apps, one connection and memory."""
     sizes = data.Sizes.at(args.scale)
     url = loaded_database(server, "bench", sizes)
     ours = start_ours(stack, url, logs)
-    naive = stack.enter_context(
-        running("naive", [SYNC_WORKERS, "bench.naive_app:app"], {"DATABASE_URL": url}, "/site/1", logs)
-    )
+    theirs = start_baseline(stack, url, logs)
     hello = stack.enter_context(running("hello", [SYNC_WORKERS, "bench.hello_app:app"], {}, "/", logs))
-    memory = apps.PeakMemory([ours, naive, hello])
+    hello_ours = stack.enter_context(
+        running("hello-ours", ["--config=gunicorn.conf.py", "bench.hello_app:app"], {}, "/", logs)
+    )
+    memory = apps.PeakMemory([ours, theirs, hello, hello_ours])
     memory.start()
     print(
         f"\nwrk: {args.connections} connections, {args.seconds} s per endpoint and app, on 127.0.0.1. "
-        "Figures are ours unless named naive; the last row is the hello-world app.\n"
+        "Figures are ours unless named baseline (blank: the baseline has no such endpoint); "
+        "the hello-world rows are a Flask app with no database.\n"
     )
     heading(
         "endpoint", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors",
-        "naive req/s", "naive p50 ms", "naive p99 ms", "naive non-2xx/socket", "ours/naive", "target",
+        "baseline req/s", "baseline p50 ms", "baseline p99 ms", "baseline non-2xx/socket", "ours/baseline",
+        "target",
     )  # fmt: skip
+    results = {}
     for endpoint in endpoints(sizes):
-        mine = wrk.run(ours.port, endpoint.ours, args.seconds, args.connections)
-        theirs = wrk.run(naive.port, endpoint.naive, args.seconds, args.connections)
-        ratio = mine.rate / theirs.rate
-        row(
-            endpoint.label, f"{mine.rate:,.0f}", ms(mine.p50_ms), ms(mine.p99_ms), mine.non_2xx,
-            mine.socket_errors, f"{theirs.rate:,.0f}", ms(theirs.p50_ms), ms(theirs.p99_ms),
-            f"{theirs.non_2xx}/{theirs.socket_errors}", f"{ratio:.2f}",
-            verdict(ratio, endpoint.target) if endpoint.target else "",
-        )  # fmt: skip
-    ceiling = wrk.run(hello.port, Load("/"), args.seconds, args.connections)
-    row(
-        "ceiling: hello-world Flask, GET /", f"{ceiling.rate:,.0f}", ms(ceiling.p50_ms), ms(ceiling.p99_ms),
-        ceiling.non_2xx, ceiling.socket_errors, "", "", "", "", "", "",
-    )  # fmt: skip
+        mine = results[endpoint.label] = wrk.run(ours.port, endpoint.ours, args.seconds, args.connections)
+        if endpoint.baseline is None:
+            measured_row(endpoint.label, mine)
+        else:
+            compared = wrk.run(theirs.port, endpoint.baseline, args.seconds, args.connections)
+            measured_row(endpoint.label, mine, compared, endpoint.target)
+    for label, app in ((HELLO_SYNC, hello), (HELLO_OURS, hello_ours)):
+        results[label] = wrk.run(app.port, Load("/"), args.seconds, args.connections)
+        measured_row(label, results[label])
     for label, load in STORAGE:
-        result = wrk.run(ours.port, load, args.seconds, args.connections)
-        row(label, f"{result.rate:,.0f}", ms(result.p50_ms), ms(result.p99_ms), result.non_2xx,
-            result.socket_errors, "", "", "", "", "", "")  # fmt: skip
+        measured_row(label, wrk.run(ours.port, load, args.seconds, args.connections))
+    share = results[endpoints(sizes)[0].label].rate / results[HELLO_OURS].rate
+    print(
+        f"\nGET /site/<id> / hello world under our settings: {share:.2f} "
+        f"({verdict(share, HELLO_TO_SITE)}); hello world under our settings / under sync workers: "
+        f"{results[HELLO_OURS].rate / results[HELLO_SYNC].rate:.2f}"
+    )
     one_connection(args, ours, sizes)
     timed_import(ours, args.scale)
     print_memory(memory.stop())
@@ -342,5 +377,7 @@ def main(argv=None):
             import_run(args, server, Path(tmp), stack)
         else:
             full_run(args, server, Path(tmp), stack)
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"\nThe run took {(time.monotonic() - started) / 60:.1f} min; load average at the end {load}.")
+    print(
+        f"\nThe run took {(time.monotonic() - started) / 60:.1f} min; "
+        f"load average at the end {load_average()}."
+    )
