@@ -119,3 +119,11 @@ def test_with_redis_unreachable_each_process_still_counts(database_url, pg_conn)
     client = app.test_client()
     assert [client.get("/site/1").status_code for _ in range(4)] == [200, 200, 200, 429]
     app.extensions["pg_pool"].closeall()
+
+
+def test_a_token_request_nested_too_deep_is_a_400_not_a_500(limited):
+    deep = "[" * 10_000 + "]" * 10_000
+    response = limited.post("/auth/tokens", data=deep, content_type="application/json")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "password-address" in response.headers["RateLimit-Policy"]  # counted all the same

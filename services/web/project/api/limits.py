@@ -54,8 +54,14 @@ def client_address():
 
 
 def username():
-    """Return the username a password attempt is for; the client address for a body without one."""
-    body = request.get_json(silent=True)
+    """Return the username a password attempt is for; the client address for a body without one.
+
+    A body nested too deep to parse has no username here (the view answers it 400).
+    """
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
     name = body.get("username") if isinstance(body, dict) else None
     return f"username:{name}" if isinstance(name, str) else client_address()
 
