@@ -3,7 +3,8 @@
 Connections are in autocommit mode and most endpoints' work is one SQL
 statement (a token adds its lookup before it), so such a write is one
 transaction, committed by PostgreSQL before the response is built; work of
-several statements (moves, imports) runs in transaction(). At
+several statements (moves, imports) runs in transaction(). Cursors send
+statements as written: who acts is set on the connection by api/auth.py. At
 teardown the connection goes back to the pool, rolled back first if anything
 was left open, or discarded if it broke.
 """
@@ -13,7 +14,7 @@ import contextlib
 from flask import current_app, g
 
 from . import database
-from .database import Pool, SettingsCursor
+from .database import Pool
 
 
 def init_app(app):
@@ -38,25 +39,15 @@ def get_db():
 
 
 def get_cursor():
-    """Return a new dict-row cursor on this request's connection.
-
-    Its statements run with the request's settings (who acts, in which role;
-    see api/auth.py), which the database's history and permission triggers read.
-    """
-    return with_settings(get_db().cursor(cursor_factory=SettingsCursor))
+    """Return a new dict-row cursor on this request's connection."""
+    return get_db().cursor()
 
 
 @contextlib.contextmanager
 def transaction():
-    """Run the block in one transaction on this request's connection; yield a cursor as get_cursor's."""
-    with database.transaction(get_db(), SettingsCursor) as cur:
-        yield with_settings(cur)
-
-
-def with_settings(cur):
-    """Give a SettingsCursor this request's settings (see api/auth.py); return it."""
-    cur.settings = g.get("db_settings", {})
-    return cur
+    """Run the block in one transaction on this request's connection; yield a dict-row cursor."""
+    with database.transaction(get_db()) as cur:
+        yield cur
 
 
 def close_db(exc=None):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import query
+from werkzeug.security import generate_password_hash
 
 from project import create_app
 
@@ -134,6 +135,52 @@ def test_an_admin_writes_everywhere(secure, other_lab):
     headers = bearer(ADMIN)
     assert secure.patch("/freezer/3", json={"site_id": 1}, headers=headers).status_code == 200
     assert secure.patch("/site/2", json={"lab_id": 2}, headers=headers).status_code == 200
+
+
+@pytest.fixture
+def one_connection(database_url, pg_conn):
+    """A client of a development app (anonymous writes allowed) whose pool holds one connection."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "ALLOW_ANONYMOUS_WRITES": True,
+            "RATELIMIT_ENABLED": False,
+            "DB_POOL_SIZE": 1,
+        }
+    )
+    yield app.test_client()
+    app.extensions["pg_pool"].closeall()
+
+
+def last_actor(pg_conn):
+    """Return who made the latest change in history."""
+    return query(pg_conn, "SELECT actor FROM history ORDER BY id DESC LIMIT 1")[0][0]
+
+
+def test_each_write_on_a_pooled_connection_says_who_acts_never_the_last_requests_user(
+    one_connection, other_lab, pg_conn
+):
+    assert one_connection.patch("/freezer/1", json={"name": "a"}, headers=bearer(EDITOR)).status_code == 200
+    assert last_actor(pg_conn) == "editor"
+    assert one_connection.patch("/freezer/3", json={"name": "b"}).status_code == 200  # not as the editor
+    assert last_actor(pg_conn) == "anonymous"
+    assert one_connection.get("/site/1", headers=bearer(READER)).status_code == 200
+    assert one_connection.delete("/container/4").status_code == 200  # not as the reader
+    assert last_actor(pg_conn) == "anonymous"
+    assert one_connection.patch("/freezer/3", json={"name": "c"}, headers=bearer(EDITOR)).status_code == 403
+    assert one_connection.patch("/freezer/3", json={"name": "d"}, headers=bearer(ADMIN)).status_code == 200
+    assert last_actor(pg_conn) == "admin"
+
+
+def test_a_password_that_breaks_the_rule_never_gets_a_token(secure, pg_conn):
+    query(
+        pg_conn,
+        "INSERT INTO app_user (username, password_hash, role) VALUES ('old', %s, 'admin')",
+        (generate_password_hash("short"),),
+    )
+    response = secure.post("/auth/tokens", json={"username": "old", "password": "short"})
+    assert response.status_code == 401
 
 
 def test_issue_a_token_with_a_password_then_use_and_revoke_it(secure):

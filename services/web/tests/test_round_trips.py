@@ -1,8 +1,12 @@
-"""One SQL statement, so one round trip and one transaction, per request."""
+"""One SQL statement, so one round trip and one transaction, per request; sent as written."""
 
 import pytest
 
-from project.database import SettingsCursor
+from project.accounts import digest
+from project.database import DictCursor
+from project.database.queries import load
+
+AUTH = load("auth")
 
 REQUESTS = [
     ("get", "/site/1", None),
@@ -22,27 +26,51 @@ REQUESTS = [
 ]
 
 
+READS = [request for request in REQUESTS if request[0] == "get"]
+WRITES = [request for request in REQUESTS if request[0] != "get"]
+WITH_TOKEN = [request for request in REQUESTS if request[1] != "/readyz"]  # a public route: no lookup
+TOKEN = "labinv-demo-admin-token"
+LOOKUP = AUTH.find_token_user.sql.replace("%(token_hash)s", f"'{digest(TOKEN)}'")
+ACT_AS_ANONYMOUS = AUTH.act_as.sql.replace("%(actor)s", "'anonymous'")
+
+
 @pytest.fixture
 def statements(monkeypatch):
-    """Record every statement the app's cursors send."""
+    """Record the text of every statement the app's cursors send, as PostgreSQL receives it."""
     sent = []
-    execute = SettingsCursor.execute
+    execute = DictCursor.execute
 
-    def counting(self, query, vars=None):
-        sent.append(query)
-        return execute(self, query, vars)
+    def recording(self, query, vars=None):
+        try:
+            return execute(self, query, vars)
+        finally:
+            sent.append(self.query.decode())
 
-    monkeypatch.setattr(SettingsCursor, "execute", counting)
+    monkeypatch.setattr(DictCursor, "execute", recording)
     return sent
 
 
-@pytest.mark.parametrize(("method", "path", "body"), REQUESTS)
-def test_each_request_sends_one_statement(client, statements, method, path, body):
+@pytest.mark.parametrize(("method", "path", "body"), READS)
+def test_each_read_sends_one_statement(client, statements, method, path, body):
     getattr(client, method)(path, json=body)
     assert len(statements) == 1
 
 
-@pytest.mark.parametrize(("method", "path", "body"), REQUESTS[:6])
-def test_a_request_with_a_token_sends_one_more_to_look_it_up(client, statements, method, path, body):
-    getattr(client, method)(path, json=body, headers={"Authorization": "Bearer labinv-demo-admin-token"})
+@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+def test_an_anonymous_write_first_acts_as_anonymous_in_auth_sqls_statement(
+    client, statements, method, path, body
+):
+    getattr(client, method)(path, json=body)
+    assert statements[0] == ACT_AS_ANONYMOUS
     assert len(statements) == 2
+    assert "labinv." not in statements[1]  # sent as written, not rewritten
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WITH_TOKEN)
+def test_a_request_with_a_token_sends_one_more_to_look_it_up_and_act_as_its_user(
+    client, statements, method, path, body
+):
+    getattr(client, method)(path, json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert statements[0] == LOOKUP
+    assert len(statements) == 2
+    assert "labinv." not in statements[1]  # sent as written, not rewritten

@@ -4,16 +4,18 @@ Every request may carry `Authorization: Bearer <token>`. Reads are public
 unless READS_REQUIRE_AUTH; every write needs a token (401 without one, 403
 for a reader) unless ALLOW_ANONYMOUS_WRITES (development only). Which labs an
 editor may change is checked by PostgreSQL itself, in the write's own
-transaction, from the settings this module gives the request's cursor.
+transaction, from the session settings labinv.actor, labinv.role and
+labinv.user_id that this module sets on the request's connection: the token's
+lookup sets them, and an anonymous write runs act_as first. The connection is
+pooled, so every request that may write sets them, never trusting the last.
 """
 
 import functools
-import hashlib
 import secrets
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import accounts
 from ..database.queries import load
 from ..db import get_cursor
 from .errors import ApiError
@@ -31,14 +33,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset(
     {"health.healthz", "health.readyz", "openapi.openapi", "docs.show", "auth.issue_token"}
 )
-TOKEN_PREFIX = "labinv_"
 MAX_TOKEN_DAYS = 3650
 ANONYMOUS = "anonymous"
 
 TOKEN_REQUEST = body_schema(
     {
         "username": text(200, required=True),
-        "password": text(1000, required=True),
+        "password": text(accounts.MAX_PASSWORD, required=True),
         "name": text(200),
         "expires_in_days": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_TOKEN_DAYS},
     },
@@ -49,17 +50,7 @@ TOKEN_REQUEST = body_schema(
 @functools.cache
 def unknown_user_hash():
     """Return a password hash to check when the username is unknown, so both cost the same time."""
-    return generate_password_hash(secrets.token_urlsafe(16))
-
-
-def digest(token):
-    """Return the SHA-256 hex digest under which a token is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token():
-    """Return a new random token (256 bits)."""
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return accounts.hash_password(secrets.token_urlsafe(16))
 
 
 def unauthorized(detail, error=None):
@@ -90,7 +81,7 @@ def exempt():
 
 @bp.before_app_request
 def identify():
-    """Find the request's user from its token.
+    """Find the request's user from its token; the lookup also makes the connection act as that user.
 
     A bad token is not refused here but kept for authorize(), which runs
     after the rate limit: failed authentication counts against the client
@@ -105,16 +96,18 @@ def identify():
         return
     if token is None:
         return
-    user = db.find_token_user(get_cursor(), token_hash=digest(token))
+    user = db.find_token_user(get_cursor(), token_hash=accounts.digest(token))
     if user is None:
         g.refusal = unauthorized("the token is not valid: unknown, expired or revoked", "invalid_token")
         return
     g.user = user
-    g.db_settings = {"actor": user["username"], "role": user["role"], "user_id": str(user["id"])}
 
 
 def authorize():
-    """Refuse what the request's user (or an anonymous client) may not do; runs after the rate limit."""
+    """Refuse what the request's user (or an anonymous client) may not do; runs after the rate limit.
+
+    An anonymous write that is let through first makes the connection act as `anonymous`.
+    """
     if exempt():
         return
     if "refusal" in g:
@@ -128,7 +121,7 @@ def authorize():
     elif user is None:
         if not config["ALLOW_ANONYMOUS_WRITES"]:
             raise unauthorized("writing needs a token")
-        g.db_settings = {"actor": ANONYMOUS}
+        db.act_as(get_cursor(), actor=ANONYMOUS)
     elif user["role"] == "reader":
         raise ApiError(403, "Forbidden", "a reader may not change the inventory", "forbidden")
 
@@ -188,13 +181,13 @@ def issue_token():
     cur = get_cursor()
     user = db.read_user(cur, username=body["username"])
     stored = user["password_hash"] if user else unknown_user_hash()  # the same work either way
-    if not check_password_hash(stored, body["password"]) or user is None:
+    if not accounts.password_matches(stored, body["password"]) or user is None:
         raise unauthorized("wrong username or password")
-    token = new_token()
+    token = accounts.new_token()
     issued = db.create_token(
         cur,
         user_id=user["id"],
-        token_hash=digest(token),
+        token_hash=accounts.digest(token),
         name=body.get("name"),
         days=body.get("expires_in_days"),
     )

@@ -97,31 +97,6 @@ class DictCursor(psycopg2.extensions.cursor):
         return [dict(zip(names, row, strict=True)) for row in super().fetchall()]
 
 
-class SettingsCursor(DictCursor):
-    """A cursor that runs each statement after setting who acts, for the statement's transaction.
-
-    `settings` holds actor, role and user_id (as text; absent ones are empty),
-    set as labinv.<name> with set_config(..., true) in the same round trip:
-    the history and permission triggers read them.
-    """
-
-    PRELUDE = (
-        "SELECT set_config('labinv.actor', %(labinv_actor)s, true),"
-        " set_config('labinv.role', %(labinv_role)s, true),"
-        " set_config('labinv.user_id', %(labinv_user_id)s, true);\n"
-    )
-    settings: dict = {}  # noqa: RUF012 (replaced per cursor, never mutated)
-
-    def execute(self, query, vars=None):
-        """Execute `query` (with named parameters) after the settings."""
-        if not self.settings:
-            return super().execute(query, vars)
-        if not isinstance(query, str):  # a composed page statement
-            query = query.as_string(self)
-        values = {f"labinv_{name}": self.settings.get(name, "") for name in ("actor", "role", "user_id")}
-        return super().execute(self.PRELUDE + query, {**values, **(vars or {})})
-
-
 def is_usable(conn):
     """Tell whether an idle connection is open with nothing unread on its socket.
 

@@ -1,12 +1,24 @@
 -- Users, their labs and their API tokens (stored as SHA-256 digests): /auth/tokens and the CLI.
 
 -- name: find_token_user^
--- The user of a live (unrevoked, unexpired) token with digest %(token_hash)s, or none.
-SELECT u.id, u.username, u.role, t.id AS token_id
+-- The user of a live (unrevoked, unexpired) token with digest %(token_hash)s, or none; when
+-- found, also who acts for the rest of the session (read by the history and permission
+-- triggers): set_config sets labinv.user_id, labinv.actor and labinv.role and returns the value.
+SELECT set_config('labinv.user_id', u.id::text, false)::integer AS id,
+       set_config('labinv.actor', u.username, false) AS username,
+       set_config('labinv.role', u.role, false) AS role,
+       t.id AS token_id
   FROM api_token t JOIN app_user u ON u.id = t.user_id
  WHERE t.token_hash = %(token_hash)s
    AND t.revoked_at IS NULL
    AND (t.expires_at IS NULL OR t.expires_at > now());
+
+-- name: act_as!
+-- Act as %(actor)s, with no role or user, for the rest of the session (read by the history and
+-- permission triggers): an anonymous write in development.
+SELECT set_config('labinv.actor', %(actor)s, false),
+       set_config('labinv.role', '', false),
+       set_config('labinv.user_id', '', false);
 
 -- name: read_user^
 -- User %(username)s with its password hash, or none.
