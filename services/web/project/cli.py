@@ -15,9 +15,9 @@ import click
 import psycopg2
 from flask import current_app
 from flask.cli import AppGroup
-from werkzeug.security import generate_password_hash
+from psycopg2 import errors
 
-from .api.auth import digest, new_token
+from .accounts import PASSWORD_RULE, digest, hash_password, new_token
 from .database import run_sql_file, transaction
 from .database.migrations import migrate
 from .database.queries import load
@@ -66,14 +66,28 @@ def seed_command():
 @click.argument("username")
 @click.option("--role", type=click.Choice(["reader", "editor", "admin"]), required=True)
 @click.option("--lab", "labs", type=int, multiple=True, help="A lab the user edits (editors); repeatable.")
-@click.password_option(help="Asked for when not given (input hidden).")
+@click.password_option(help=f"Asked for when not given (input hidden); {PASSWORD_RULE}.")
 def create_user_command(username, role, labs, password):
     """Create a user with a (hashed) password."""
-    with transaction(database()) as cur:
-        user = auth.create_user(
-            cur, username=username, password_hash=generate_password_hash(password), role=role, labs=list(labs)
-        )
+    try:
+        password_hash = hash_password(password)
+    except ValueError as e:
+        raise click.ClickException(f"refused password: {e}") from None
+    try:
+        with transaction(database()) as cur:
+            user = auth.create_user(
+                cur, username=username, password_hash=password_hash, role=role, labs=list(labs)
+            )
+    except (errors.UniqueViolation, errors.ForeignKeyViolation) as e:
+        raise click.ClickException(refusal(e, username, labs)) from None
     click.echo(f"created {user['role']} {user['username']} (id {user['id']}), labs: {list(user['labs'])}")
+
+
+def refusal(e, username, labs):
+    """Return why a user could not be created, from the constraint broken."""
+    if e.diag.constraint_name == "app_user_username_key":
+        return f"a user {username} exists already"
+    return f"a --lab names no lab (given: {', '.join(map(str, labs))})"
 
 
 @tokens_cli.command("issue")
