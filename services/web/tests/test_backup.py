@@ -3,6 +3,7 @@
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -13,12 +14,13 @@ from project.config import REPO
 RESTORED = "labinv_restored"
 
 
-def run(script, *args, url, cwd):
-    """Run scripts/<script> with DATABASE_URL=url in `cwd`; return the CompletedProcess."""
+def run(script, *args, url, cwd, env=None):
+    """Run scripts/<script> with DATABASE_URL=url (and `env`; None unsets) in `cwd`; return the CompletedProcess."""
+    environment = {**os.environ, "DATABASE_URL": url, **(env or {})}
     return subprocess.run(
         [REPO / "scripts" / script, *args],
         cwd=cwd,
-        env={**os.environ, "DATABASE_URL": url},
+        env={name: value for name, value in environment.items() if value is not None},
         capture_output=True,
         text=True,
         timeout=120,
@@ -135,5 +137,39 @@ def test_backup_never_overwrites_a_file(database_url, tmp_path):
 def test_a_failed_backup_leaves_no_file(tmp_path):
     failed = run("backup", "none.dump", url="postgresql://nobody@/none?host=/nonexistent", cwd=tmp_path)
     assert failed.returncode != 0
-    assert "pg_dump" in failed.stderr
+    assert 'connection to server on socket "/nonexistent/.s.PGSQL.5432" failed' in failed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def server_major(url):
+    """Return the major version of the server of database `url`."""
+    conn = psycopg2.connect(url)
+    try:
+        return conn.server_version // 10000
+    finally:
+        conn.close()
+
+
+def test_backup_and_restore_use_client_programs_of_the_servers_version(
+    client, database_url, restored, tmp_path
+):
+    """The wheel's programs (PostgreSQL 18's) on a PostgreSQL 15 server: Debian's 15 ones are used instead."""
+    assert client.patch("/freezer/2", json={"name": "-25C"}).status_code == 200
+    wheel = {"PG_BINDIR": None}
+    made = run("backup", "kept.dump", url=database_url, cwd=tmp_path, env=wheel)
+    assert made.returncode == 0, made.stderr
+    done = run("restore", "kept.dump", url=restored, cwd=tmp_path, env=wheel)
+    assert done.returncode == 0, done.stderr
+    assert contents(restored) == contents(database_url)
+
+
+def test_without_client_programs_of_the_servers_version_backup_says_which_are_needed(database_url, tmp_path):
+    major, other = server_major(database_url), Path("/usr/lib/postgresql/15/bin")
+    if Path(f"/usr/lib/postgresql/{major}/bin").exists() or not other.exists():
+        pytest.skip(f"needs PostgreSQL 15's client programs and not {major}'s (the PostgreSQL 18 run)")
+    refused = run("backup", "none.dump", url=database_url, cwd=tmp_path, env={"PG_BINDIR": str(other)})
+    assert refused.returncode == 1
+    [line] = refused.stderr.splitlines()[-1:]
+    assert f"the database runs PostgreSQL {major}, and scripts/backup needs PostgreSQL {major}'s" in line
+    assert f"postgresql-client-{major}" in line
     assert list(tmp_path.iterdir()) == []
