@@ -1,7 +1,12 @@
 """POST /containers/import (api/imports.py): CSV through COPY, checked by set-based SQL, all or none."""
 
+import time
+
+import pytest
 from conftest import query
 from test_storage import EDITOR, other_lab  # noqa: F401 (a fixture)
+
+COLUMNS = ("uuid", "barcode", "description", "freezer_id", "box_id", "position", "status")
 
 
 def send(client, text, path="/containers/import", content_type="text/csv", **kwargs):
@@ -126,3 +131,74 @@ def test_an_import_has_its_own_statement_timeout(app, client, pg_conn):
     assert answer.status_code == 503 and "cancelled" in answer.json["detail"]
     app.config["IMPORT_STATEMENT_TIMEOUT_MS"] = 120_000  # far longer than DB_STATEMENT_TIMEOUT_MS
     assert send(client, rows).status_code == 201
+
+
+def test_any_line_ending_is_read_and_lines_are_counted_as_in_the_file(client, pg_conn):
+    for newline in ("\r", "\n", "\r\n"):
+        rows = newline.join(["description,freezer_id", '"two', 'lines",1', "", "x,9", ""])
+        refused = send(client, rows)
+        assert refused.status_code == 422, newline
+        assert refused.json["errors"] == [
+            {"line": 5, "column": "freezer_id", "message": "freezer 9 does not exist"}
+        ]
+    assert send(client, "description,freezer_id\rCR only,1\rsecond,1\r").json == {"imported": 2}
+
+
+def test_values_reach_the_table_as_written_and_an_empty_field_is_no_value(client, pg_conn):
+    odd = 'back\\slash, tab\there, \\N, \\., "quoted"\nand a second line'
+    answer = send(
+        client, "description,barcode,freezer_id\n" + '"' + odd.replace('"', '""') + '",,1\n"",X-9,1\n'
+    )
+    assert answer.json == {"imported": 2}
+    rows = query(pg_conn, "SELECT description, barcode FROM container WHERE id > 3 ORDER BY id")
+    assert rows == [(odd, None), (None, "X-9")]
+
+
+STRUCTURAL = [  # a CSV body after the header "barcode,description,freezer_id", and the 422's errors
+    ("T-1,a,1,extra\n", [{"line": 2, "column": None, "message": "has 4 fields; the header names 3"}]),
+    ("T-1,a\n", [{"line": 2, "column": None, "message": "has 2 fields; the header names 3"}]),
+    ('T-1,"a,1\nT-2,b,1\n', [{"line": 2, "column": None, "message": "a quoted field is not closed before the end of the file"}]),
+    ('T-1,"a"b,1\n', [{"line": 2, "column": None, "message": "a quoted field must end at its closing quote"}]),
+    ("T-1,Gef\xe4\xdf,1\n", [{"line": 2, "column": "description", "message": "is not UTF-8 text"}]),
+    ("T-1,\0,1\nT-2\0,b,1\n", [
+        {"line": 2, "column": "description", "message": "holds a NUL character"},
+        {"line": 3, "column": "barcode", "message": "holds a NUL character"},
+    ]),
+    ("T-1," + "x" * 200_000 + ",1\n", [{"line": 2, "column": None, "message": "a field is longer than 131072 characters"}]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "errors"), STRUCTURAL)
+def test_a_line_that_is_not_csv_is_422_with_its_line_and_nothing_is_imported(client, pg_conn, body, errors):
+    before = count(pg_conn)
+    data = ("barcode,description,freezer_id\nT-0,fine,1\n" + body).encode("latin-1")  # \xe4: Latin-1 bytes
+    answer = client.post("/containers/import", data=data, content_type="text/csv")
+    assert (answer.status_code, answer.mimetype) == (422, "application/problem+json")
+    assert answer.json["errors"] == [{**e, "line": e["line"] + 1} for e in errors]
+    assert count(pg_conn) == before
+
+
+def test_a_header_with_bad_bytes_or_a_fault_is_422_on_line_1(client):
+    latin = client.post(
+        "/containers/import", data="barcode,Gr\xf6\xdfe\n".encode("latin-1"), content_type="text/csv"
+    )
+    assert latin.json["errors"] == [
+        {"line": 1, "column": "Gr\ufffd\ufffde", "message": "is not one of " + ", ".join(COLUMNS)}
+    ]
+    assert send(client, '"barcode"x\nT-1\n').json["errors"] == [
+        {"line": 1, "column": None, "message": "a quoted field must end at its closing quote"}
+    ]
+    assert send(client, "").json["errors"] == [
+        {"line": 1, "column": None, "message": "the header row naming the columns is missing"}
+    ]
+
+
+def test_a_header_of_many_names_is_refused_at_once(client):
+    started = time.monotonic()
+    answer = send(client, ",".join(f"c{n}" for n in range(100_000)) + "\n")
+    assert time.monotonic() - started < 5  # it was quadratic: 82 s
+    assert answer.json["errors"] == [
+        {"line": 1, "column": None, "message": "names 100000 columns; a header may name at most 14"}
+    ]
+    many = send(client, ",".join(["freezer_id"] * 14) + "\n")
+    assert many.json["errors"] == [{"line": 1, "column": "freezer_id", "message": "is named twice"}]
