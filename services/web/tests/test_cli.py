@@ -1,5 +1,6 @@
 """The Flask CLI that docker and people use: flask --app project db|users|tokens, and ./scripts/flask."""
 
+import ast
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from test_migrations import VERSIONS
 from project.config import REPO
 
 WEB = Path(__file__).resolve().parents[1]
+PASSWORD = "s3cret-enough"
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def test_the_commands_work_in_process_too(app, pg_conn):
 def test_create_a_user_issue_list_and_revoke_a_token(app, pg_conn):
     runner = app.test_cli_runner()
     created = runner.invoke(
-        args=["users", "create", "alice", "--role", "editor", "--lab", "1"], input="s3cret\ns3cret\n"
+        args=["users", "create", "alice", "--role", "editor", "--lab", "1"], input=f"{PASSWORD}\n{PASSWORD}\n"
     )
     assert created.exit_code == 0, created.output
     assert "created editor alice" in created.output and "labs: [1]" in created.output
@@ -83,7 +85,37 @@ def test_create_a_user_issue_list_and_revoke_a_token(app, pg_conn):
     assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 1
     assert runner.invoke(args=["tokens", "issue", "nobody"]).exit_code == 1
     password = query(pg_conn, "SELECT password_hash FROM app_user WHERE username = 'alice'")[0][0]
-    assert "s3cret" not in password and password.startswith("scrypt:")
+    assert PASSWORD not in password and password.startswith("scrypt:")
+    body = {"username": "alice", "password": PASSWORD}
+    assert client.post("/auth/tokens", json=body).status_code == 201  # the same password over HTTP
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["alice", "--password", ""], "refused password: a password has 8 to 1000 characters"),
+        (["alice", "--password", "12345"], "refused password: a password has 8 to 1000 characters"),
+        (["alice", "--password", "x" * 1001], "refused password: a password has 8 to 1000 characters"),
+        (["editor", "--password", PASSWORD], "a user editor exists already"),
+        (
+            ["alice", "--password", PASSWORD, "--lab", "1", "--lab", "99"],
+            "a --lab names no lab (given: 1, 99)",
+        ),
+    ],
+)
+def test_users_create_refuses_in_one_line_and_creates_nothing(app, pg_conn, args, error):
+    users = query(pg_conn, "SELECT count(*) FROM app_user")
+    refused = app.test_cli_runner().invoke(args=["users", "create", *args, "--role", "editor"])
+    assert refused.exit_code == 1
+    assert refused.output == f"Error: {error}\n"
+    assert query(pg_conn, "SELECT count(*) FROM app_user") == users
+
+
+def test_the_cli_takes_token_and_password_helpers_from_outside_the_http_layer():
+    tree = ast.parse((WEB / "project" / "cli.py").read_text(encoding="utf-8"))
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
+    assert "accounts" in imported
+    assert [name for name in imported if name.startswith("api")] == []
 
 
 def scripts_flask(datadir, *args):
@@ -101,7 +133,7 @@ def test_scripts_flask_works_on_the_local_servers_database(tmp_path):
     try:
         assert "up to date" in scripts_flask(datadir, "db", "upgrade").stdout
         created = scripts_flask(
-            datadir, "users", "create", "alice", "--role", "editor", "--lab", "1", "--password", "s3cret"
+            datadir, "users", "create", "alice", "--role", "editor", "--lab", "1", "--password", PASSWORD
         )
         assert created.returncode == 0, created.stderr
         assert "created editor alice" in created.stdout
@@ -124,7 +156,7 @@ def test_scripts_flask_works_on_the_local_servers_database(tmp_path):
     [
         ["db", "upgrade"],
         ["db", "seed"],
-        ["users", "create", "bob", "--role", "reader", "--password", "s3cret"],
+        ["users", "create", "bob", "--role", "reader", "--password", PASSWORD],
         ["tokens", "issue", "bob"],
         ["tokens", "list"],
         ["tokens", "revoke", "1"],
@@ -148,8 +180,16 @@ def test_a_database_that_cannot_be_reached_is_one_clear_line(args):
     assert "secret" not in line
 
 
-def test_scripts_flask_without_a_local_server_says_so_in_one_line(tmp_path):
-    result = scripts_flask(tmp_path / "nothing", "tokens", "list")
+@pytest.mark.parametrize(("script", "args"), [("flask", ["tokens", "list"]), ("psql", ["-c", "SELECT 1"])])
+def test_scripts_without_a_local_server_say_to_start_it_in_one_line(tmp_path, script, args):
+    env = {**os.environ, "LOCAL_PGDATA": str(tmp_path / "nothing")}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [REPO / "scripts" / script, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 1
     [line] = [line for line in result.stderr.splitlines() if not line.startswith("==> ")]  # but bootstrap's
-    assert f'connection to server on socket "{tmp_path / "nothing"}/.s.PGSQL.5432" failed' in line
+    assert line == (
+        f"scripts/{script}: the local database in {tmp_path / 'nothing'} is not running: start ./scripts/server"
+        " first (or set DATABASE_URL to use another database)"
+    )
