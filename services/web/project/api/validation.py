@@ -8,6 +8,7 @@ gives a field's message for a failed `pattern`; `x-canonical` names the form
 a value is stored in (as PostgreSQL would store it).
 """
 
+import codecs
 import json
 import re
 import uuid
@@ -20,12 +21,23 @@ from .errors import ApiError, validation_error
 
 NO_NUL = "^[^\\u0000\\ud800-\\udfff]*$"  # PostgreSQL text holds neither NUL nor lone surrogates
 MAX_ID = 2**31 - 1
+# What text may not hold: lone surrogates (PostgreSQL refuses them), bidirectional overrides and
+# isolates (they make text read otherwise than it is), and C0 and C1 control characters: free
+# text keeps tab, line feed and carriage return, a name or barcode (one line) none.
+BIDI = "\\u202a-\\u202e\\u2066-\\u2069"
+FREE_TEXT_CONTROLS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f"
+NOT_IN_TEXT = f"{FREE_TEXT_CONTROLS}{BIDI}\\ud800-\\udfff"
+NOT_IN_NAME = f"{CONTROLS}{BIDI}\\ud800-\\udfff"
+TEXT = f"^[^{NOT_IN_TEXT}]*$"
+TEXT_ERROR = "must not contain NUL characters or lone surrogates"
 
 
-def text(max_length, required=False, pattern=NO_NUL, error=None, digits=False):
+def text(max_length, required=False, pattern=TEXT, error=None, digits=False):
     """Schema of a text field: null allowed unless required; `digits` also takes a whole number.
 
     A number sent for a `digits` field (at most `max_length` digits, not negative) is stored as text.
+    Free text may hold tabs and line breaks, no other control character (TEXT).
     """
     types = ["string", "integer"] if digits else ["string"]
     schema = {"type": types if required else [*types, "null"], "maxLength": max_length, "pattern": pattern}
@@ -38,8 +50,8 @@ def text(max_length, required=False, pattern=NO_NUL, error=None, digits=False):
     return schema
 
 
-NAME = "^[^\\s\\u0000\\ud800-\\udfff]([^\\u0000\\ud800-\\udfff]*[^\\s\\u0000\\ud800-\\udfff])?$"
-
+# (?!\\n): Python's $ also matches before a final line feed; this makes it the end, as in ECMAScript.
+NAME = f"^[^\\s{NOT_IN_NAME}]([^{NOT_IN_NAME}]*[^\\s{NOT_IN_NAME}])?$(?!\\n)"
 
 NAME_ERROR = "must not be blank, start or end with spaces, or contain NUL characters or lone surrogates"
 
@@ -105,12 +117,35 @@ def json_object():
     if charset not in ("utf-8", "utf8"):
         abort(415, f"send the body as JSON in UTF-8, not {charset}")
     try:
-        body = json.loads(body_bytes())
+        body = json.loads(utf8_text(body_bytes()))
     except (ValueError, RecursionError) as e:
-        raise ApiError(400, "Bad Request", f"the body is not valid JSON: {e}", "malformed-json") from None
+        raise malformed(f"the body is not valid JSON: {e}") from None
     if not isinstance(body, dict):
         raise validation_error({}, "the request body must be a JSON object")
     return body
+
+
+def malformed(detail):
+    """Return the 400 of a body that is not JSON in UTF-8."""
+    return ApiError(400, "Bad Request", detail, "malformed-json")
+
+
+BYTE_ORDER_MARKS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+
+
+def utf8_text(data):
+    """Return a JSON body's text; 400 unless it is UTF-8 without a byte order mark.
+
+    JSON in UTF-16 or UTF-32 has NUL bytes, which UTF-8 JSON never has (in a string it is \\u0000).
+    """
+    if data.startswith(BYTE_ORDER_MARKS):
+        raise malformed("the body starts with a byte order mark: send JSON in UTF-8, without one")
+    if b"\x00" in data:
+        raise malformed("the body holds NUL bytes: send JSON in UTF-8, not UTF-16 or UTF-32")
+    try:
+        return data.decode()
+    except UnicodeDecodeError as e:
+        raise malformed(f"the body is not UTF-8: byte {e.start} cannot start a character there") from None
 
 
 def body_bytes():
@@ -180,25 +215,105 @@ def json_types(schema):
     return [types] if isinstance(types, str) else types
 
 
-TYPE_NAMES = {"string": "text", "integer": "an integer", "null": "null", "object": "an object"}
+TYPE_NAMES = {
+    "string": "text",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "an array",
+    "object": "an object",
+    "null": "null",
+}
+PATTERN_ERRORS = {NO_NUL: TEXT_ERROR, TEXT: TEXT_ERROR, NAME: NAME_ERROR}  # patterns without an x-error
+UNWANTED = {  # what each of our patterns refuses that a person cannot see, and how to say so
+    TEXT: re.compile(f"[{FREE_TEXT_CONTROLS}{BIDI}]"),
+    NAME: re.compile(f"[{CONTROLS}{BIDI}]"),
+}
 
-MESSAGES = {
+
+def pattern_message(error):
+    """Say what a text breaks: the control or bidirectional character it holds, else the rule."""
+    unwanted = UNWANTED.get(error.validator_value)
+    found = unwanted.search(error.instance) if unwanted else None
+    if found and found[0] != "\x00":  # NUL: the rule says it
+        kind = "bidirectional formatting" if re.match(f"[{BIDI}]", found[0]) else "control"
+        return f"must not contain {kind} characters (it holds U+{ord(found[0]):04X})"
+    default = PATTERN_ERRORS.get(error.validator_value, "is not in the expected form")
+    return error.schema.get("x-error", default)
+
+
+def some(count, thing):
+    """Return "1 item", "2 items"."""
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
+def at_least(count, thing):
+    """Say that text or an array must hold at least `count` characters or items."""
+    return "must not be empty" if count == 1 else f"must hold at least {some(count, thing)}"
+
+
+MESSAGES = {  # every keyword of JSON Schema 2020-12 (a test checks), so no jsonschema text reaches a client
     "type": lambda e: "must be " + " or ".join(TYPE_NAMES[t] for t in json_types(e.schema)),
-    "maxLength": lambda e: f"must be at most {e.validator_value} characters",
-    "minLength": lambda e: "must not be empty",
+    "enum": lambda e: "must be one of " + ", ".join(json.dumps(v) for v in e.validator_value),
+    "const": lambda e: f"must be {json.dumps(e.validator_value)}",
+    "maxLength": lambda e: f"must be at most {some(e.validator_value, 'character')}",
+    "minLength": lambda e: at_least(e.validator_value, "character"),
     "minimum": lambda e: f"must be at least {e.validator_value}",
     "maximum": lambda e: f"must be at most {e.validator_value}",
-    "pattern": lambda e: e.schema.get("x-error", "must not contain NUL characters or lone surrogates"),
+    "exclusiveMinimum": lambda e: f"must be more than {e.validator_value}",
+    "exclusiveMaximum": lambda e: f"must be less than {e.validator_value}",
+    "multipleOf": lambda e: f"must be a multiple of {e.validator_value}",
+    "pattern": pattern_message,
     "format": lambda e: e.schema.get("x-error", f"must be {e.validator_value}"),
+    "minItems": lambda e: at_least(e.validator_value, "item"),
+    "maxItems": lambda e: f"must hold at most {some(e.validator_value, 'item')}",
+    "uniqueItems": lambda e: "must not hold the same item twice",
+    "contains": lambda e: "does not hold the items it must",
+    "items": lambda e: "holds more items than it may",
+    "prefixItems": lambda e: "holds an item that is not valid",
+    "unevaluatedItems": lambda e: "holds more items than it may",
+    "minProperties": lambda e: f"must have at least {some(e.validator_value, 'field')}",
+    "maxProperties": lambda e: f"must have at most {some(e.validator_value, 'field')}",
+    "propertyNames": lambda e: "has a field whose name is not allowed",
+    "patternProperties": lambda e: "has a field that is not valid",
+    "properties": lambda e: "has a field that is not valid",
+    "unevaluatedProperties": lambda e: "has fields that are not known",
+    "dependentRequired": lambda e: "lacks a field that goes with the others sent",
+    "dependentSchemas": lambda e: "does not go with the other fields sent",
+    "allOf": lambda e: "is not valid",
+    "anyOf": lambda e: "is not in any of the allowed forms",
+    "oneOf": lambda e: "is not in exactly one of the allowed forms",
+    "not": lambda e: "is in a form that is not allowed",
+    "if": lambda e: "is not valid",
+    "$ref": lambda e: "is not valid",
+    "$dynamicRef": lambda e: "is not valid",
+    None: lambda e: "is not allowed",  # the schema false
 }
 
 
 def describe(error):
-    """Turn one jsonschema error into {field: message}."""
+    """Turn one jsonschema error into {where: message}; an item's field is named as moves[2].position."""
+    at = where(error.path)
     if error.validator == "required":
-        return {name: "is required" for name in error.validator_value if name not in error.instance}
-    if error.validator == "additionalProperties":
-        known = error.schema["properties"]
-        return {name: "is not a known field" for name in error.instance if name not in known}
-    field = error.path[0] if error.path else "body"
-    return {field: MESSAGES.get(error.validator, lambda e: e.message)(error)}
+        return {at + name: "is required" for name in error.validator_value if name not in error.instance}
+    if error.validator == "additionalProperties":  # false: a schema there reports its own errors
+        return {at + name: "is not a known field" for name in unknown_fields(error.schema, error.instance)}
+    return {at[:-1] or "body": MESSAGES[error.validator](error)}
+
+
+def where(path):
+    """Return a place in the body as a prefix: "" for the body, "moves[2]." for an item's fields."""
+    place = ""
+    for step in path:
+        place += f"[{step}]" if isinstance(step, int) else f"{'.' if place else ''}{step}"
+    return f"{place}." if place else ""
+
+
+def unknown_fields(schema, instance):
+    """Return the names in `instance` that neither `properties` nor `patternProperties` allow."""
+    patterns = schema.get("patternProperties", {})
+    return [
+        name
+        for name in instance
+        if name not in schema.get("properties", {}) and not any(re.search(p, name) for p in patterns)
+    ]
