@@ -66,7 +66,9 @@ COUNTED = {"application/json": {"schema": {"type": "object", "additionalProperti
                     },
                     *(400, 409, 413, 415),
                 ),
-                **problem_list(422, "bad rows: `errors` lists {line, column, message}"),
+                **problem_list(
+                    422, "bad rows: `errors` lists {line, column, message}; column null: the whole line"
+                ),
             },
         }
     )
