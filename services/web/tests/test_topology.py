@@ -15,6 +15,8 @@ import time
 import pytest
 import topology_servers as servers
 from flask import request
+from test_compose import PROD, read_env, services
+from test_dockerfiles import NGINX, env
 
 from project import create_app, ui
 from project.config import Config
@@ -126,7 +128,7 @@ def topology(database_url, tmp_path_factory):
     app_log = tmp / "gunicorn.log"
     with (
         servers.gunicorn(database_url, app_port, app_log),
-        servers.nginx(tmp, port, f"127.0.0.1:{app_port}", Config.MAX_CONTENT_LENGTH),
+        servers.nginx(tmp, port, f"127.0.0.1:{app_port}"),
     ):
         yield Topology(port, app_port, app_log, tmp / "nginx.log")
 
@@ -264,22 +266,69 @@ def test_an_import_may_be_larger_than_other_bodies_through_nginx(topology, pg_co
     assert reply.headers["X-Request-ID"]
 
 
+def test_nginx_takes_the_import_limit_from_the_setting_the_app_reads(topology, tmp_path, pg_conn):
+    port, limit = servers.free_port(), 100_000
+    headers = {"Content-Type": "text/csv", "Authorization": "Bearer labinv-demo-admin-token"}
+    body = b"description,freezer_id\n".ljust(limit - 3) + b",1\n"  # limit bytes: a description of spaces
+    with servers.nginx(
+        tmp_path, port, f"127.0.0.1:{topology.app_port}", settings={"MAX_IMPORT_BYTES": str(limit)}
+    ):
+        at_limit = servers.request(
+            port, "POST", "/containers/import?dry_run=true", body=body, headers=headers
+        )
+        too_large = servers.request(port, "POST", "/containers/import", body=body + b"\n", headers=headers)
+    assert at_limit.status == 422  # the app's answer: a description of 99,975 spaces is too long
+    assert_problem(too_large, 413, "Request Entity Too Large")
+    assert too_large.json()["detail"] == f"the CSV is larger than the {limit} bytes an import may be"
+
+
+def effective(service, name, default):
+    """Return the value of variable `name` in a service of docker-compose.prod.yml: its own, its env_file's, or `default`."""
+    files = service.get("env_file", [])
+    for found in [
+        service.get("environment", {}),
+        *(read_env(f) for f in ([files] if isinstance(files, str) else files)),
+    ]:
+        if name in found:
+            return str(found[name])
+    return default
+
+
+def test_nginx_and_the_app_read_one_import_limit_in_production():
+    nginx, web = services(PROD)["nginx"], services(PROD)["web"]
+    nginx_limit = effective(nginx, "MAX_IMPORT_BYTES", env(NGINX / "Dockerfile")["MAX_IMPORT_BYTES"])
+    assert nginx_limit == effective(web, "MAX_IMPORT_BYTES", str(Config.MAX_IMPORT_BYTES))
+
+
+UPLOAD = b"description,freezer_id\n" + b"a tube,1\n" * 10_000  # 90 kB: over nginx's limit for other bodies
+
+
 @pytest.mark.parametrize(
-    ("upstream", "status", "title"),
-    [("nobody", 502, "Bad Gateway"), ("silent", 504, "Gateway Timeout")],
+    ("upstream", "status", "title", "method", "path", "body"),
+    [
+        ("nobody", 502, "Bad Gateway", "GET", "/readyz", None),
+        ("silent", 504, "Gateway Timeout", "GET", "/readyz", None),
+        ("nobody", 502, "Bad Gateway", "POST", "/containers/import", UPLOAD),
+        ("silent", 504, "Gateway Timeout", "POST", "/containers/import", UPLOAD),
+    ],
 )
-def test_nginx_answers_problem_json_when_the_app_is_down_or_silent(tmp_path, upstream, status, title):
+def test_nginx_answers_problem_json_when_the_app_is_down_or_silent(
+    tmp_path, upstream, status, title, method, path, body
+):
     if not servers.NGINX.exists():
         pytest.skip(NO_NGINX)
     port = servers.free_port()
-    faster = {"proxy_read_timeout 50s;": "proxy_read_timeout 1s;"}  # the 504 in 1 s, not 50
+    faster = {  # the 504 in 1 s, not 50 (or 30 sending the body)
+        "proxy_read_timeout 50s;": "proxy_read_timeout 1s;",
+        "proxy_send_timeout 30s;": "proxy_send_timeout 1s;",
+    }
     with contextlib.ExitStack() as stack:
         app_port = (
             servers.free_port() if upstream == "nobody" else stack.enter_context(servers.silent_upstream())
         )
         upstream = f"127.0.0.1:{app_port}"
-        stack.enter_context(servers.nginx(tmp_path, port, upstream, Config.MAX_CONTENT_LENGTH, faster))
-        reply = servers.request(port, "GET", "/readyz")
+        stack.enter_context(servers.nginx(tmp_path, port, upstream, faster))
+        reply = servers.request(port, method, path, body=body, headers={"Content-Type": "text/csv"})
     assert_problem(reply, status, title)
 
 
@@ -364,6 +413,41 @@ def chunked(body, size=16384):
 )
 def test_nginx_answers_what_it_refuses_as_problem_json(topology, raw, status, title):
     assert_problem(servers.send_raw(topology.port, raw), status, title)
+
+
+NOT_ASCII = "bytes outside printable ASCII in the path or query must be percent-encoded"
+NOT_HTTP = "the request is not valid HTTP/1.1: its request line, its headers or the framing of its body"
+
+
+@pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        pytest.param(b"GET /site/\xff HTTP/1.1\r\n" + HOST + b"\r\n", NOT_ASCII, id="raw-0xff-in-the-path"),
+        pytest.param(
+            "GET /sites?q=é HTTP/1.1\r\n".encode() + HOST + b"\r\n", NOT_ASCII, id="raw-utf-8-in-the-query"
+        ),
+        pytest.param(b"GET /site/1 HTTP/1.1\r\n\r\n", NOT_HTTP, id="no-host"),
+        pytest.param(b"GET /site/1 HTTP/1.1\r\nHost: a b\r\n\r\n", NOT_HTTP, id="a-bad-host"),
+        pytest.param(b"\x16\x03\x01\x02\x00\x01\x00\r\n\r\n", NOT_HTTP, id="tls-to-the-http-port"),
+        pytest.param(
+            b"GET /site/1\x00 HTTP/1.1\r\n" + HOST + b"\r\n", NOT_HTTP, id="nul-in-the-request-line"
+        ),
+        pytest.param(
+            b"POST /sites HTTP/1.1\r\n" + HOST + b"Content-Length: ten\r\n\r\n",
+            NOT_HTTP,
+            id="bad-content-length",
+        ),
+        pytest.param(
+            b"POST /sites HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+            NOT_HTTP,
+            id="bad-chunk",
+        ),
+    ],
+)
+def test_nginx_says_why_it_refuses_a_request_as_400(topology, raw, detail):
+    reply = servers.send_raw(topology.port, raw)
+    assert_problem(reply, 400, "Bad Request")
+    assert reply.json()["detail"] == detail
 
 
 @pytest.mark.parametrize(
@@ -458,9 +542,7 @@ def replicas(database_url, tmp_path_factory):
             stack.enter_context(servers.gunicorn(database_url, app_port, log, address, settings))
         resolver = f"resolver 127.0.0.1:{stack.enter_context(servers.dns(REPLICAS))} valid=10s;"
         upstream = f"web:{app_port}"
-        stack.enter_context(
-            servers.nginx(tmp, port, upstream, Config.MAX_CONTENT_LENGTH, {RESOLVER: resolver})
-        )
+        stack.enter_context(servers.nginx(tmp, port, upstream, {RESOLVER: resolver}))
         yield port, logs
 
 

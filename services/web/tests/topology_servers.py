@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from devtools.localdb import die_with_parent
+from project.config import Config
 
 WEB = Path(__file__).resolve().parent.parent  # services/web
 NGINX_TEMPLATE = WEB.parent / "nginx" / "nginx.conf"
@@ -107,10 +108,11 @@ def gunicorn(database_url, port, log_path, host="127.0.0.1", settings=None):
     return serving(args, log_path, lambda: request(port, "GET", "/healthz", host=host), cwd=WEB, env=env)
 
 
-def nginx(prefix, port, upstream, max_content_length, edits=None):
+def nginx(prefix, port, upstream, edits=None, settings=None):
     """Run nginx.conf on 127.0.0.1:port in front of `upstream` (host:port); files go in `prefix`.
 
-    `edits` maps lines of nginx.conf to what replaces them (e.g. a shorter timeout).
+    `edits` maps lines of nginx.conf to what replaces them (e.g. a shorter timeout);
+    `settings` overrides the body limits, the app's by default (MAX_CONTENT_LENGTH, MAX_IMPORT_BYTES).
     """
     conf = prefix / "nginx.conf"
     template = NGINX_TEMPLATE.read_text()
@@ -122,7 +124,9 @@ def nginx(prefix, port, upstream, max_content_length, edits=None):
         "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,  # workers that can read the checkout
         "APP_UPSTREAM": upstream,
         "STATIC_ROOT": str(STATIC_ROOT),
-        "MAX_CONTENT_LENGTH": str(max_content_length),
+        "MAX_CONTENT_LENGTH": str(Config.MAX_CONTENT_LENGTH),
+        "MAX_IMPORT_BYTES": str(Config.MAX_IMPORT_BYTES),
+        **(settings or {}),
     }
     conf.write_text(render(template, values))
     args = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-g", f"daemon off; pid {prefix / 'nginx.pid'};"]
