@@ -145,7 +145,7 @@ def test_any_line_ending_is_read_and_lines_are_counted_as_in_the_file(client, pg
 
 
 def test_values_reach_the_table_as_written_and_an_empty_field_is_no_value(client, pg_conn):
-    odd = 'back\\slash, tab\there, \\N, \\., "quoted"\nand a second line'
+    odd = 'back\\slash, tab\there, \\N, \\., "quoted", 5 µl Gefäß ✓\nand a second line'
     answer = send(
         client, "description,barcode,freezer_id\n" + '"' + odd.replace('"', '""') + '",,1\n"",X-9,1\n'
     )
