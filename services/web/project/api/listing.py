@@ -19,10 +19,12 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, jsonify, request, url_for
 from jsonschema import Draft202012Validator
 
+from ..database import paging
 from ..database.paging import Key, PageSpec
 from ..db import get_cursor
 from .errors import ApiError
@@ -30,7 +32,6 @@ from .validation import NO_NUL, body_schema, check, json_types
 
 MAX_OFFSET = 2**31 - 1
 MAX_Q = 200
-SEARCHABLE = r"[^\W_]{3}"  # a search reads the rows that hold one of its 3-letter pieces
 COUNTS = ("exact", "planned", "estimated")
 RESERVED = ("q", "order", "after", "limit", "format")
 FORMATS = {"json": "application/json", "csv": "text/csv"}
@@ -40,7 +41,9 @@ FORMATS = {"json": "application/json", "csv": "text/csv"}
 class Listing:
     """What a list offers: the list statement, its columns, filters, orders and search."""
 
-    rows: object  # the list statement (a `#` query); it searches, given a pattern
+    parts: (
+        tuple  # the list's statements (`@` queries), its rows their UNION ALL; they search, given a pattern
+    )
     fields: dict  # column -> JSON Schema of its value (as in request bodies): what a page answers
     filters: dict  # parameter -> JSON Schema of its value
     orders: dict  # order name ("name", "-name", ...) -> tuple of paging.Keys
@@ -49,7 +52,7 @@ class Listing:
     columns_of: dict = field(default_factory=dict)  # filter parameter -> column, where they differ
     minimums: frozenset = frozenset()  # filter parameters meaning "column >= value"
     key_schemas: dict = field(default_factory=dict)  # sort-key column that is no field -> its schema
-    search_rows: object = None  # a statement of its own for searches, if the list has one
+    search_parts: tuple = ()  # statements of its own for searches, if the list has them
 
     @property
     def columns(self):
@@ -170,8 +173,8 @@ def parse_query(listing, offset, limit, parent, fixed):
     if order not in listing.orders:
         raise bad_parameter("order", "must be one of " + ", ".join(listing.orders))
     q = args.get("q")
-    if q is not None and not (len(q) <= MAX_Q and is_text(q) and re.search(SEARCHABLE, q)):
-        raise bad_parameter("q", f"must hold 3 letters or digits in a row, in at most {MAX_Q} characters")
+    if q is not None and not (0 < len(q) <= MAX_Q and is_text(q)):
+        raise bad_parameter("q", f"must be 1 to {MAX_Q} characters, without NUL")
     keys = listing.orders[order]
     values = filter_values(listing, args)
     columns = {name: listing.columns_of.get(name, name) for name in values}
@@ -237,8 +240,8 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     """
     order, spec = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
-    statement = listing.search_rows if spec.q and listing.search_rows else listing.rows
-    page = statement(get_cursor(), spec)
+    parts = listing.search_parts if spec.q and listing.search_parts else listing.parts
+    page = paging.page(get_cursor(), tuple(part.sql for part in parts), spec)
     if page is None:
         abort(404, missing)
     rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]
@@ -289,13 +292,16 @@ def links(order, spec, page, keyset):
     args = {k: v for k, v in request.args.items() if k not in ("after", "limit")}
     path_args = {k: v for k, v in request.view_args.items() if k not in ("offset", "limit")}
 
-    def url(**at):
-        return url_for(request.endpoint, **path_args, **args, **at)
+    def url(
+        query=(), **path
+    ):  # a filter may share its name with a path argument (/lab/<lab_id>/sites?lab_id=)
+        query = urlencode({**args, **dict(query)})
+        return url_for(request.endpoint, **path_args, **path) + (f"?{query}" if query else "")
 
     if keyset:
-        urls = {"first": url(limit=spec.limit)}
+        urls = {"first": url({"limit": spec.limit})}
         if page["more"]:
-            urls["next"] = url(limit=spec.limit, after=encode_cursor(order, page["last_keys"]))
+            urls["next"] = url({"limit": spec.limit, "after": encode_cursor(order, page["last_keys"])})
     else:
         total, offset, limit = page["total"], spec.offset, spec.limit
         last = max(0, (total - 1) // limit * limit)
