@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 from test_listing import links
 
 from project.api.instrument import LISTING as INSTRUMENTS
-from project.api.site import FIELDS as SITE_FIELDS
+from project.api.site import SITE as SITE_TABLE
+
+SITE_FIELDS = SITE_TABLE.fields
 
 SITE_ORDERS = [order for column in ("id", *SITE_FIELDS) for order in (column, "-" + column)]
 

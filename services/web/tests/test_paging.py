@@ -8,6 +8,7 @@ from psycopg2.extras import RealDictCursor
 
 from project.api.instrument import LISTING as INSTRUMENTS
 from project.api.instrument import POSITION as INSTRUMENT_ORDER
+from project.database import paging
 from project.database.paging import Key, PageSpec
 from project.database.queries import load, parse
 
@@ -46,13 +47,16 @@ def test_a_keyset_page_starts_after_the_given_keys(cur):
 
 
 def test_a_list_statement_may_end_in_a_comment(cur):
-    statement = parse("-- name: list#\n-- Labs.\nSELECT id, name FROM lab  -- every one\n")["list"]
+    statement = parse("-- name: list@\n-- Labs.\nSELECT id, name FROM lab  -- every one\n")["list"]
     assert statement(cur, by_id(5))["rows"] == [{"id": 1, "name": "Ann Arbor Lab"}]
 
 
 def test_page_of_a_missing_parent_is_none(cur):
     assert load("computer").list(cur, by_id(5, parent=("site_id", 9, SITE.exists))) is None
-    instruments = load("instrument").list
+
+    def instruments(cur, spec):
+        return paging.page(cur, tuple(part.sql for part in INSTRUMENTS.parts), spec)
+
     position = tuple(Key(k) for k in INSTRUMENT_ORDER)
     assert instruments(cur, PageSpec(position, 5, parent=("site_id", 9, SITE.exists))) is None
     assert instruments(cur, PageSpec(position, 5, parent=("site_id", 2, SITE.exists)))["rows"] == []
@@ -76,11 +80,11 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     plan = "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + page))
     assert "Merge Append" in plan and "Seq Scan" not in plan
     position = tuple(Key(k) for k in INSTRUMENT_ORDER)
-    plan = explain(pg_conn, load("instrument").list, PageSpec(position, 100, after=("15000", "false", "0")))
+    plan = explain(pg_conn, INSTRUMENTS.parts, PageSpec(position, 100, after=("15000", "false", "0")))
     for index in ("computer_site_id_idx", "freezer_site_id_idx"):  # each part, from the page's first site on
         assert re.search(rf"Index Scan using {index} .*\n *Index Cond: \(site_id >= 15000\)", plan), plan
     by_name = PageSpec((Key("name"), Key("id")), 100, after=("s5", "5"))
-    assert "Index Cond: (name >= 's5'::text)" in explain(pg_conn, SITE.list, by_name)
+    assert "Index Cond: (name >= 's5'::text)" in explain(pg_conn, (SITE.list,), by_name)
 
 
 @pytest.fixture
@@ -102,14 +106,14 @@ def many(pg_conn):
 @pytest.mark.parametrize("table", ["site", "computer", "freezer", "container"])
 def test_a_search_for_a_rare_piece_can_read_the_trigram_index(pg_conn, many, table):
     query(pg_conn, "SET enable_seqscan = off")  # these tables are small; the index must still fit
-    plan = explain(pg_conn, load(table).list, PageSpec((Key("id"),), 50, q="xyzzy", count_limit=1001))
+    plan = explain(pg_conn, (load(table).list,), PageSpec((Key("id"),), 50, q="xyzzy", count_limit=1001))
     assert f"Bitmap Index Scan on {table}_search_idx" in plan
 
 
 def test_an_instruments_search_can_read_the_names_and_site_names_trigram_indexes(pg_conn, many):
     query(pg_conn, "SET enable_seqscan = off")
     position = tuple(Key(k) for k in INSTRUMENT_ORDER)
-    plan = explain(pg_conn, load("instrument").search, PageSpec(position, 50, q="xyzzy", count_limit=1001))
+    plan = explain(pg_conn, INSTRUMENTS.search_parts, PageSpec(position, 50, q="xyzzy", count_limit=1001))
     for index in ("computer_name_search_idx", "freezer_search_idx", "site_name_search_idx"):
         assert index in plan
 
@@ -124,17 +128,18 @@ def test_an_instruments_search_for_a_common_piece_reads_its_rows_in_order(
     pg_conn, many, order, read_in_order
 ):
     """Not all 40,000 freezers sorted: the first that match, read through an index in the page's order."""
-    plan = explain(pg_conn, INSTRUMENTS.search_rows, PageSpec(INSTRUMENTS.orders[order], 50, q="Freezer"))
+    plan = explain(pg_conn, INSTRUMENTS.search_parts, PageSpec(INSTRUMENTS.orders[order], 50, q="Freezer"))
     assert re.search(read_in_order, plan), plan
 
 
 def test_a_list_made_of_parts_pages_as_the_whole_list(cur, pg_conn):
     query(pg_conn, "INSERT INTO site (name) SELECT 'S' || n % 4 FROM generate_series(1, 12) n")
-    whole = parse("-- name: list#\nSELECT id, name FROM site")["list"]
-    parts = parse(
-        "-- name: list#\nSELECT id, name FROM site WHERE id %% 3 = 0\nUNION ALL\n"
-        "SELECT id, name FROM site WHERE id %% 3 = 1\nUNION ALL\nSELECT id, name FROM site WHERE id %% 3 = 2"
-    )["list"]
+    whole = parse("-- name: list@\nSELECT id, name FROM site")["list"]
+    thirds = tuple(f"SELECT id, name FROM site WHERE id %% 3 = {n}" for n in range(3))
+
+    def parts(cur, spec):
+        return paging.page(cur, thirds, spec)
+
     by_name = (Key("name", descending=True), Key("id"))
     for spec in (by_id(4), by_id(4, offset=6), by_id(5, after=("7",)), by_id(4, count_limit=16),
                  PageSpec(by_name, 3, offset=2), PageSpec(by_name, 4, after=("S2", "6"), filters={"name": "S2"}),
@@ -154,17 +159,8 @@ def test_a_count_stops_at_its_limit_and_estimates_past_it(cur, pg_conn, many):
     assert SITE.list(cur, PageSpec((Key("id"),), 5))["total"] == 20000  # count_limit None: exact
 
 
-class Sent(Exception):
-    """The statement a cursor was asked to run, caught before it ran."""
-
-
-class Catching(RealDictCursor):
-    def execute(self, statement, params=None):
-        raise Sent(self.mogrify(statement, params).decode())
-
-
-def explain(pg_conn, fetch, page_query):
-    """Return the plan of the statement that `fetch` runs for `page_query`."""
-    with pg_conn.cursor(cursor_factory=Catching) as cur, pytest.raises(Sent) as sent:
-        fetch(cur, page_query)
-    return "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + sent.value.args[0]))
+def explain(pg_conn, parts, spec):
+    """Return the plan of the statement that pages the list made of `parts` (queries) as `spec` says."""
+    with pg_conn.cursor() as cur:
+        statement = cur.mogrify(*paging.statement(cur, tuple(part.sql for part in parts), spec)).decode()
+    return "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + statement))

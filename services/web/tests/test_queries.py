@@ -9,8 +9,10 @@ from conftest import query
 from psycopg2.extras import RealDictCursor
 
 from project import database
-from project.api.site import FIELDS as SITE_FIELDS
+from project.api.site import SITE as SITE_TABLE
 from project.database.queries import HERE, Query, load, parse
+
+SITE_FIELDS = SITE_TABLE.fields
 
 SQL_FILES = sorted(HERE.glob("*.sql"))
 SITE = load("site")

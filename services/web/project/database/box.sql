@@ -13,7 +13,7 @@ SELECT id, freezer_id, rack_id, name, barcode, rows, cols,
 -- Whether box %(id)s exists.
 SELECT EXISTS (SELECT FROM box WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every box, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (box_search_idx); paging.page filters, orders and cuts it.
 SELECT id, freezer_id, rack_id, name, barcode, rows, cols

@@ -12,7 +12,7 @@ SELECT id, name, mac, site_id,
 -- Whether computer %(id)s exists.
 SELECT EXISTS (SELECT FROM computer WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every computer, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (computer_search_idx); paging.page filters, orders and cuts it.
 SELECT id, name, mac, site_id

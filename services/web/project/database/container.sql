@@ -14,13 +14,13 @@ SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, sta
 -- Whether container %(id)s exists.
 SELECT EXISTS (SELECT FROM container WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every container, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (container_search_idx); paging.page filters, orders and cuts it.
 SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note
   FROM container
  WHERE %(pattern)s::text IS NULL
-    OR (uuid::text || E'\x1f' || coalesce(description, '')) ILIKE %(pattern)s;
+    OR (uuid::text || E'\x1f' || coalesce(barcode, '') || E'\x1f' || coalesce(description, '')) ILIKE %(pattern)s;
 
 -- name: create^
 -- A new container with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
@@ -89,35 +89,42 @@ RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, 
 
 -- name: move_problems*
 -- Why moves of %(moves)s (a JSON array of {index, container_id, box_id, position}) cannot be
--- made, by index (none if all can): a container that is missing, disposed or moved twice, a box
--- that is missing or lacks the position, a position taken by a container that stays (a
--- checked-out one keeps its position) or by another move.
+-- made, by index (none if all can): the rule each breaks, named as the constraint or trigger
+-- that enforces it (api/errors.py MOVE_PROBLEMS says it in words), and what it is about. A
+-- container that is missing, disposed or moved twice; a position without a box or a box without
+-- one; a box that is missing or lacks the position (grid_has, as the trigger check_container_place
+-- asks); a position taken by a container that stays (a checked-out one keeps its position) or by
+-- another move (container_position_free; `holder` is the container there).
 WITH m AS (
     SELECT *, count(*) OVER (PARTITION BY container_id) AS moves_of_container,
            count(*) OVER (PARTITION BY box_id, position) AS moves_to_position
       FROM jsonb_to_recordset(%(moves)s::jsonb) AS m (index integer, container_id integer, box_id integer, position text)
 )
-SELECT m.index, p.problem
+SELECT m.index, p.rule, p.subject, p.holder
   FROM m
   LEFT JOIN container c ON c.id = m.container_id
   LEFT JOIN box b ON b.id = m.box_id
+  LEFT JOIN LATERAL (SELECT o.id FROM container o
+                      WHERE o.box_id = m.box_id AND o.position = m.position AND o.status <> 'disposed'
+                        AND o.id <> m.container_id
+                        AND NOT EXISTS (SELECT FROM m away WHERE away.container_id = o.id)
+                      LIMIT 1) AS o ON true
  CROSS JOIN LATERAL (VALUES
-     (CASE WHEN c.id IS NULL THEN format('container %%s does not exist', m.container_id)
-           WHEN c.status = 'disposed' THEN format('container %%s is disposed', c.id)
-           WHEN m.moves_of_container > 1 THEN format('container %%s is moved more than once', c.id) END),
-     (CASE WHEN (m.box_id IS NULL) <> (m.position IS NULL) THEN 'give a position with a box_id, and none without'
-           WHEN m.box_id IS NULL THEN NULL
-           WHEN b.id IS NULL THEN format('box %%s does not exist', m.box_id)
-           WHEN NOT grid_has(m.position, b.rows, b.cols) THEN format('box %%s has no position %%s', b.id, m.position)
-           WHEN m.moves_to_position > 1 THEN format('%%s of box %%s is the target of another move', m.position, b.id)
-      END),
-     ((SELECT format('%%s of box %%s holds container %%s (%%s)', m.position, b.id, o.id, o.status)
-         FROM container o
-        WHERE o.box_id = m.box_id AND o.position = m.position AND o.status <> 'disposed'
-          AND o.id <> m.container_id AND NOT EXISTS (SELECT FROM m away WHERE away.container_id = o.id)
-        LIMIT 1))
- ) AS p (problem)
- WHERE p.problem IS NOT NULL
+     (CASE WHEN c.id IS NULL THEN 'container_missing'
+           WHEN c.status = 'disposed' THEN 'container_disposed_for_good'
+           WHEN m.moves_of_container > 1 THEN 'container_moved_twice' END,
+      format('container %%s', m.container_id), NULL::integer),
+     (CASE WHEN (m.box_id IS NULL) <> (m.position IS NULL) THEN 'container_position_with_box' END,
+      'position', NULL),
+     (CASE WHEN m.box_id IS NOT NULL AND b.id IS NULL THEN 'container_box_id_fkey' END,
+      format('box %%s', m.box_id), NULL),
+     (CASE WHEN b.id IS NULL OR m.position IS NULL THEN NULL
+           WHEN NOT grid_has(m.position, b.rows, b.cols) THEN 'container_position_in_grid'
+           WHEN m.moves_to_position > 1 THEN 'container_position_targeted_twice'
+           WHEN o.id IS NOT NULL THEN 'container_position_free' END,
+      format('position %%s of box %%s', m.position, m.box_id), o.id)
+ ) AS p (rule, subject, holder)
+ WHERE p.rule IS NOT NULL
  ORDER BY m.index;
 
 -- name: move*
@@ -136,99 +143,3 @@ WITH moved AS (
 SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note
   FROM moved
  ORDER BY index;
-
--- name: import_start!
--- A temporary table for the rows of one import (all text, as sent), dropped when its
--- transaction ends; `line` numbers them as in the file, 2 being the first after the header.
-CREATE TEMPORARY TABLE import_row (
-    line        integer GENERATED ALWAYS AS IDENTITY (START WITH 2),
-    uuid        text,
-    barcode     text,
-    description text,
-    freezer_id  text,
-    box_id      text,
-    position    text,
-    status      text
-) ON COMMIT DROP;
-
--- name: import_time!
--- Let the statements of this import's transaction run for %(ms)s ms (the import is one
--- transaction, however many rows; other requests keep DB_STATEMENT_TIMEOUT_MS).
-SELECT set_config('statement_timeout', %(ms)s, true);
-
--- name: import_copy!
--- The rows of a CSV file (sent with COPY, after a header row naming {columns}) into import_row.
-COPY import_row ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true);
-
--- name: import_problems*
--- What is wrong with the rows of import_row, by line and column, at most 100: values of the wrong
--- form, parents that do not exist, a box in another freezer or without the position, a uuid or
--- barcode or position already taken (by a container, or by an earlier line: a position only by
--- one not disposed).
-WITH r AS (
-    SELECT i.*,
-           CASE WHEN i.freezer_id ~ '^[0-9]{1,9}$' THEN i.freezer_id::integer END AS freezer,
-           CASE WHEN i.box_id ~ '^[0-9]{1,9}$' THEN i.box_id::integer END AS box,
-           min(i.line) OVER (PARTITION BY lower(replace(i.uuid, '-', ''))) AS uuid_line,
-           min(i.line) OVER (PARTITION BY i.barcode) AS barcode_line,
-           min(i.line) OVER (PARTITION BY i.box_id, i.position, i.status IS DISTINCT FROM 'disposed')
-               AS position_line
-      FROM import_row i
-)
-SELECT r.line, p.column, p.message
-  FROM r
-  LEFT JOIN freezer f ON f.id = r.freezer
-  LEFT JOIN box b ON b.id = r.box
- CROSS JOIN LATERAL (VALUES
-     ('uuid', CASE WHEN r.uuid IS NULL THEN NULL
-                   WHEN r.uuid !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
-                       THEN 'must be a UUID'
-                   WHEN r.uuid_line < r.line THEN format('is also on line %%s', r.uuid_line)
-                   WHEN EXISTS (SELECT FROM container c WHERE c.uuid = r.uuid::uuid) THEN 'is already taken' END),
-     ('barcode', CASE WHEN r.barcode IS NULL THEN NULL
-                      WHEN r.barcode !~ '^\S(.*\S)?$' OR length(r.barcode) > 200
-                          THEN 'must be at most 200 characters, not starting or ending with spaces'
-                      WHEN r.barcode_line < r.line THEN format('is also on line %%s', r.barcode_line)
-                      WHEN EXISTS (SELECT FROM barcode c WHERE c.barcode = r.barcode) THEN 'is already taken' END),
-     ('description', CASE WHEN length(r.description) > 2000 THEN 'must be at most 2000 characters' END),
-     ('freezer_id', CASE WHEN r.freezer_id IS NULL AND r.box_id IS NULL THEN 'is required without a box_id'
-                         WHEN r.freezer_id IS NULL THEN NULL
-                         WHEN f.id IS NULL THEN format('freezer %%s does not exist', r.freezer_id)
-                         WHEN b.freezer_id <> f.id THEN format('box %%s is in freezer %%s', b.id, b.freezer_id)
-                    END),
-     ('box_id', CASE WHEN r.box_id IS NOT NULL AND b.id IS NULL THEN format('box %%s does not exist', r.box_id) END),
-     ('position', CASE WHEN (r.box_id IS NULL) <> (r.position IS NULL)
-                           THEN 'give a position with a box_id, and none without'
-                       WHEN b.id IS NULL THEN NULL
-                       WHEN NOT grid_has(r.position, b.rows, b.cols)
-                           THEN format('box %%s has no position %%s', b.id, r.position)
-                       WHEN r.status = 'disposed' THEN NULL
-                       WHEN r.position_line < r.line THEN format('is also on line %%s', r.position_line)
-                       WHEN EXISTS (SELECT FROM container c WHERE c.box_id = b.id AND c.position = r.position
-                                                              AND c.status <> 'disposed')
-                           THEN format('%%s of box %%s is taken', r.position, b.id) END),
-     ('status', CASE WHEN r.status NOT IN ('in_storage', 'checked_out', 'disposed')
-                     THEN 'must be in_storage, checked_out or disposed' END)
- ) AS p ("column", message)
- WHERE p.message IS NOT NULL
- ORDER BY r.line, p.column
- LIMIT 100;
-
--- name: import_rows$
--- The rows of import_row (checked) inserted in one statement, in a box with its box's freezer;
--- how many. Ids are set-based: each line takes the sequence's next value, in line order; only
--- a value already taken (by a row given that id explicitly) is replaced by free_id(), which
--- draws past all the others, so no two lines share an id (free_id() on every line, dynamic SQL
--- each time, was most of an import's time).
-WITH inserted AS (
-    INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status)
-    SELECT CASE WHEN EXISTS (SELECT FROM container c WHERE c.id = r.id) THEN free_id('container') ELSE r.id END,
-           coalesce(r.uuid::uuid, gen_random_uuid()), r.description,
-           coalesce(r.freezer_id::integer, b.freezer_id), r.barcode, b.id, r.position,
-           coalesce(r.status, 'in_storage')
-      FROM (SELECT i.*, nextval('container_id_seq') AS id FROM import_row i ORDER BY i.line) r
-      LEFT JOIN box b ON b.id = r.box_id::integer
-     ORDER BY r.line
-    RETURNING 1
-)
-SELECT count(*) FROM inserted;

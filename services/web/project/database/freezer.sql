@@ -12,7 +12,7 @@ SELECT id, name, site_id,
 -- Whether freezer %(id)s exists.
 SELECT EXISTS (SELECT FROM freezer WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every freezer, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (freezer_search_idx); paging.page filters, orders and cuts it.
 SELECT id, name, site_id

@@ -1,41 +1,52 @@
--- The statements behind /instruments and /site/<id>/instruments: the rows of the instruments
--- view, written out over its tables (every instrument has its site: site_id is a NOT NULL
--- foreign key), each a UNION ALL of parts that database/paging.py orders and cuts one by one, so
--- that each part is read in order through its own indexes (a join inside a UNION ALL, as in the
--- view, hides them: a page by site name sorted all 400,000 rows). Besides the view's columns,
--- each answers the keys of its total order (by site, computers before freezers, each by id):
--- is_freezer and instrument_id.
+-- The statements behind /instruments and /site/<id>/instruments: the rows of the view
+-- instruments (postgres_scripts), written out over its tables in parts, one statement a part.
+-- A list's page is the UNION ALL of its parts, each counted, ordered and cut by itself
+-- (database/paging.py compose_parts), so that each is read in order through its own indexes: the
+-- view's join inside a UNION ALL hides them (a page by site name sorted all 400,000 rows).
+-- Besides the view's columns, each part answers the keys of the list's total order (by site,
+-- computers before freezers, each by id): is_freezer and instrument_id. Every instrument has its
+-- site (site_id is a NOT NULL foreign key), so the inner joins lose no row.
 
--- name: list#
--- Every instrument with its site: computers, then freezers.
+-- name: computers@
+-- Every computer with its site.
 SELECT c.site_id, s.name AS site_name, c.id AS computer_id, NULL::integer AS freezer_id, c.name,
        false AS is_freezer, c.id AS instrument_id
-  FROM computer c JOIN site s ON s.id = c.site_id
-UNION ALL
+  FROM computer c JOIN site s ON s.id = c.site_id;
+
+-- name: freezers@
+-- Every freezer with its site.
 SELECT f.site_id, s.name AS site_name, NULL::integer AS computer_id, f.id AS freezer_id, f.name,
        true AS is_freezer, f.id AS instrument_id
   FROM freezer f JOIN site s ON s.id = f.site_id;
 
--- name: search#
--- The instruments whose name, or else whose site's name, matches %(pattern)s (a LIKE pattern):
--- computers and freezers by name, then by their site's name. A part with many matches reads its
--- rows in the page's order and keeps the first that match; one with few finds them through its
--- trigram index (computer_name_search_idx, freezer_search_idx; site_name_search_idx) and sorts them.
+-- The parts of a search (q): instruments whose name, or else whose site's name, matches
+-- %(pattern)s (a LIKE pattern). A part with many matches reads its rows in the page's order and
+-- keeps the first that match; one with few finds them through its trigram index
+-- (computer_name_search_idx, freezer_search_idx; site_name_search_idx) and sorts them.
+
+-- name: computers_named@
+-- The computers whose name matches %(pattern)s.
 SELECT c.site_id, s.name AS site_name, c.id AS computer_id, NULL::integer AS freezer_id, c.name,
        false AS is_freezer, c.id AS instrument_id
   FROM computer c JOIN site s ON s.id = c.site_id
- WHERE c.name ILIKE %(pattern)s
-UNION ALL
+ WHERE c.name ILIKE %(pattern)s;
+
+-- name: freezers_named@
+-- The freezers whose name matches %(pattern)s.
 SELECT f.site_id, s.name AS site_name, NULL::integer AS computer_id, f.id AS freezer_id, f.name,
        true AS is_freezer, f.id AS instrument_id
   FROM freezer f JOIN site s ON s.id = f.site_id
- WHERE f.name ILIKE %(pattern)s
-UNION ALL
+ WHERE f.name ILIKE %(pattern)s;
+
+-- name: computers_at_site_named@
+-- The computers whose name does not match %(pattern)s, but whose site's name does.
 SELECT c.site_id, s.name AS site_name, c.id AS computer_id, NULL::integer AS freezer_id, c.name,
        false AS is_freezer, c.id AS instrument_id
   FROM computer c JOIN site s ON s.id = c.site_id
- WHERE s.name ILIKE %(pattern)s AND c.name NOT ILIKE %(pattern)s
-UNION ALL
+ WHERE s.name ILIKE %(pattern)s AND c.name NOT ILIKE %(pattern)s;
+
+-- name: freezers_at_site_named@
+-- The freezers whose name does not match %(pattern)s, but whose site's name does.
 SELECT f.site_id, s.name AS site_name, NULL::integer AS computer_id, f.id AS freezer_id, f.name,
        true AS is_freezer, f.id AS instrument_id
   FROM freezer f JOIN site s ON s.id = f.site_id

@@ -12,7 +12,7 @@ SELECT id, name,
 -- Whether lab %(id)s exists.
 SELECT EXISTS (SELECT FROM lab WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every lab, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (lab_search_idx); paging.page filters, orders and cuts it.
 SELECT id, name

@@ -1,12 +1,13 @@
 """Pages of a list statement: filters, search, any total order, offset or keyset, a bounded count.
 
 The one place where SQL is composed: a list's ORDER BY and its filters
-vary per request (and so do the columns of an import's COPY: copy). The
-list itself is a hand-written statement (a `#` query of a .sql file) that
-does its own search, given %(pattern)s (a LIKE pattern, or NULL); a page
-wraps it, with plain column names of its output, in one statement that
-also counts the filtered rows and checks the list's parent. Column names
-enter as identifiers, values as parameters.
+vary per request. The list itself is a hand-written statement (an `@`
+query of a .sql file) that does its own search, given %(pattern)s (a LIKE
+pattern, or NULL); a page wraps it, with plain column names of its output,
+in one statement that also counts the filtered rows and checks the list's
+parent. Column names enter as identifiers, values as parameters.
+`statement` returns that statement, for a reader to see
+(`./scripts/flask lists sql sites`).
 
 The order is a tuple of `Key`s ending in a unique one, so it is total; a
 keyset page starts after the key values of the previous page's last row
@@ -17,13 +18,11 @@ The count stops at `count_limit` rows, so its cost does not grow with the
 table; past it, the total is the planner's estimate (count_estimate in
 postgres_scripts/schema.sql), and says so.
 
-A list statement may be a UNION ALL of parts, a line `UNION ALL` between
-them: each part is then counted, ordered and cut by itself before the parts
-are merged (compose_parts).
+A list may be the UNION ALL of several statements (its parts, each named
+in its .sql file): each part is then counted, ordered and cut by itself
+before the parts are merged (compose_parts).
 """
 
-import functools
-import re
 from dataclasses import dataclass, field
 
 from psycopg2 import sql
@@ -85,19 +84,37 @@ MERGED = """SELECT *
               ORDER BY {order}
               LIMIT %(limit)s OFFSET %(offset)s"""
 
-# The line between the parts of a list statement that is paged part by part.
-PARTS = re.compile(r"^UNION ALL$", re.MULTILINE)
 
+def page(cur, parts, spec, params=None):
+    """Return {"total", "estimated", "rows", "more", "last_keys"} for one page of a list, or None.
 
-def page(cur, rows, spec, params=None):
-    """Return {"total", "estimated", "rows", "more", "last_keys"} for one page of `rows`, or None.
-
-    `rows` is a list statement, `params` its parameters. `total` counts the
-    rows that pass the filters and search (`estimated` when past
-    spec.count_limit); `more` tells whether rows follow the page, and
-    `last_keys` are the key values of its last row, to start the next page
-    after. None means the parent in `spec.parent` does not exist.
+    `parts` are the list's statements (its rows are their UNION ALL),
+    `params` their parameters. `total` counts the rows that pass the filters
+    and search (`estimated` when past spec.count_limit); `more` tells
+    whether rows follow the page, and `last_keys` are the key values of its
+    last row, to start the next page after. None means the parent in
+    `spec.parent` does not exist.
     """
+    cur.execute(*statement(cur, parts, spec, params))
+    result = cur.fetchall()
+    total, estimated, parent_found = (result[0][k] for k in ("total", "estimated", "parent_found"))
+    if not parent_found:
+        return None
+    on_page = [row for row in result if row["on_page"]]
+    found = on_page[: spec.limit]
+    for row in found:
+        del row["total"], row["estimated"], row["parent_found"], row["on_page"]
+    return {
+        "total": total,
+        "estimated": estimated,
+        "rows": found,
+        "more": len(on_page) > spec.limit,
+        "last_keys": [found[-1][k.column] for k in spec.keys] if found else None,
+    }
+
+
+def statement(cur, parts, spec, params=None):
+    """Return (the statement, its parameters) that answers one page of the list made of `parts`."""
     pattern = "%" + escape_like(spec.q) + "%" if spec.q else None
     params = {
         **(params or {}),
@@ -116,45 +133,23 @@ def page(cur, rows, spec, params=None):
     where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
     params["count_query"] = None  # exact counts need no estimate
     if spec.count_limit is not None:  # a whole statement for count_estimate to EXPLAIN, values quoted in
-        count = sql.SQL("SELECT FROM ({rows}\n) AS r WHERE {where}").format(rows=sql.SQL(rows), where=where)
+        rows = sql.SQL("\nUNION ALL\n").join(sql.SQL(part) for part in parts)
+        count = sql.SQL("SELECT FROM ({rows}\n) AS r WHERE {where}").format(rows=rows, where=where)
         params["count_query"] = cur.mogrify(count, params).decode()
-    cur.execute(
-        sql.SQL(PAGE).format(
-            parent_found=parent_found,
-            **compose_parts(parts(rows), spec, where, params),
-            page_order=order_by(spec.keys, "page"),
-        ),
-        params,
+    composed = sql.SQL(PAGE).format(
+        parent_found=parent_found,
+        **compose_parts(parts, spec, where, params),
+        page_order=order_by(spec.keys, "page"),
     )
-    result = cur.fetchall()
-    total, estimated, parent_found = (result[0][k] for k in ("total", "estimated", "parent_found"))
-    if not parent_found:
-        return None
-    on_page = [row for row in result if row["on_page"]]
-    found = on_page[: spec.limit]
-    for row in found:
-        del row["total"], row["estimated"], row["parent_found"], row["on_page"]
-    return {
-        "total": total,
-        "estimated": estimated,
-        "rows": found,
-        "more": len(on_page) > spec.limit,
-        "last_keys": [found[-1][k.column] for k in spec.keys] if found else None,
-    }
-
-
-@functools.cache
-def parts(rows):
-    """Return the parts of list statement `rows` (itself alone unless it is a UNION ALL of parts)."""
-    return PARTS.split(rows)
+    return composed, params
 
 
 def compose_parts(parts, spec, where, params):
     """Return the WITH clause, the counted rows and the page's rows of a list made of `parts`.
 
-    A list statement that is a UNION ALL of parts (a line `UNION ALL` between
-    them) is paged part by part: each part is counted, ordered and cut on its
-    own, then the parts are merged. Planned alone (and materialized, so that
+    A list that is the UNION ALL of several statements is paged part by
+    part: each part is counted, ordered and cut on its own, then the parts
+    are merged. Planned alone (and materialized, so that
     it stays so), a part reads its rows in order through an index if it has
     many, or finds its few through another index and sorts them; the planner
     cannot see that through a join in a UNION ALL.
@@ -260,9 +255,3 @@ def after(key, i, value):
     if key.nullable:
         return sql.SQL("({0} > {1} OR {0} IS NULL)").format(column, placeholder)
     return sql.SQL("{} > {}").format(column, placeholder)
-
-
-def copy(cur, statement, columns, data):
-    """Run a `COPY ... ({columns}) FROM STDIN` statement on the file-like `data`, the columns named."""
-    names = sql.SQL(", ").join(sql.Identifier(column) for column in columns)
-    cur.copy_expert(sql.SQL(statement.sql).format(columns=names).as_string(cur), data)

@@ -4,9 +4,11 @@ A file holds statements, each headed by `-- name: <name><suffix>` and a
 comment saying what it does. The suffix says what a call returns:
 
     ^  one row as a dict, or None        *  every row, as a list of dicts
-    $  the first value of the first row  #  a page of the rows: filtered, searched,
+    $  the first value of the first row  @  a page of the rows: filtered, searched,
     !  nothing                              ordered and cut by paging.page
 
+These are aiosql's suffixes, but for `@` (aiosql has no page; its `#` means
+a script, which we do not use).
 A statement is called with a cursor and its named parameters:
 `site.read(cur, id=7)` runs `SELECT ... FROM site WHERE id = %(id)s`.
 """
@@ -19,7 +21,7 @@ from types import SimpleNamespace
 
 from . import paging
 
-HEADER = re.compile(r"^-- name: (?P<name>\w+)(?P<kind>[\^*$#!])\s*$", re.MULTILINE)
+HEADER = re.compile(r"^-- name: (?P<name>\w+)(?P<kind>[\^*$@!])\s*$", re.MULTILINE)
 HERE = Path(__file__).parent
 
 
@@ -33,9 +35,9 @@ class Query:
     doc: str
 
     def __call__(self, cur, *spec, **params):
-        """Run the statement with `params`; a `#` statement takes a paging.PageSpec first."""
-        if self.kind == "#":
-            return paging.page(cur, self.sql, *spec, params)
+        """Run the statement with `params`; an `@` statement takes a paging.PageSpec first."""
+        if self.kind == "@":
+            return paging.page(cur, (self.sql,), *spec, params)
         cur.execute(self.sql, params)
         if self.kind == "!":
             return None
@@ -56,8 +58,11 @@ def parse(text):
         comment = 0
         while comment < len(lines) and lines[comment].startswith("--"):
             comment += 1
+        end = len(lines)
+        while end > comment and (lines[end - 1].startswith("--") or not lines[end - 1].strip()):
+            end -= 1  # a comment after the statement is about the next ones
         doc = " ".join(line.removeprefix("--").strip() for line in lines[:comment])
-        queries[name] = Query(name, kind, "\n".join(lines[comment:]).strip().rstrip(";"), doc)
+        queries[name] = Query(name, kind, "\n".join(lines[comment:end]).strip().rstrip(";"), doc)
     return queries
 
 

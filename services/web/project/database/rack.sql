@@ -12,7 +12,7 @@ SELECT id, freezer_id, name, barcode,
 -- Whether rack %(id)s exists.
 SELECT EXISTS (SELECT FROM rack WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every rack, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (rack_search_idx); paging.page filters, orders and cuts it.
 SELECT id, freezer_id, name, barcode

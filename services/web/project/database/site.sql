@@ -12,7 +12,7 @@ SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or
 -- Whether site %(id)s exists.
 SELECT EXISTS (SELECT FROM site WHERE id = %(id)s);
 
--- name: list#
+-- name: list@
 -- Every site, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (site_search_idx); paging.page filters, orders and cuts it.
 SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or_zip
