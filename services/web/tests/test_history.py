@@ -107,7 +107,9 @@ def test_every_table_resource_has_history_and_a_history_filter(app, pg_conn):
     from project.api.history import TABLES
 
     resources = {
-        rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules() if rule.endpoint.endswith(".item")
+        rule.endpoint.split(".")[0]
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.endswith("_history") and not rule.endpoint.startswith("history.")
     }
     triggers = query(
         pg_conn, "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE '%\\_history'"

@@ -64,21 +64,21 @@ def test_every_operation_has_a_unique_readable_id_and_a_tag(document):
 def test_shared_parts_are_components_and_the_document_is_small(client, document):
     assert len(client.get("/openapi.json").get_data()) < 350_000  # indented, as served
     assert len(json.dumps(document, separators=(",", ":"))) <= 150_000  # 7 resources, storage routes
-    put = document["paths"]["/site/{row_id}"]["put"]
+    put = document["paths"]["/site/{site_id}"]["put"]
     assert put["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/SiteUpsert"
     }
     assert put["responses"]["412"] == {"$ref": "#/components/responses/Problem412"}
-    listing = document["paths"]["/site/{parent_id}/computers"]["get"]["parameters"]
+    listing = document["paths"]["/site/{site_id}/computers"]["get"]["parameters"]
     assert {"$ref": "#/components/parameters/Computer.mac"} in listing
     assert {"$ref": "#/components/parameters/Limit"} in listing
 
 
 def test_request_bodies_are_the_schemas_validation_uses(document):
-    from project.api.site import FIELDS
+    from project.api.site import SITE
 
     body = document["components"]["schemas"]["SitePatch"]
-    assert body["properties"]["postcode_or_zip"] == FIELDS["postcode_or_zip"]
+    assert body["properties"]["postcode_or_zip"] == SITE.fields["postcode_or_zip"]
     assert body["additionalProperties"] is False
 
 

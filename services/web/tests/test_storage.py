@@ -160,19 +160,24 @@ def test_a_failing_move_moves_nothing_and_each_failure_is_named_by_index(client,
     assert refused.status_code == 409
     assert refused.json["errors"] == [
         {"index": 0, "message": "container 1 is moved more than once"},
-        {"index": 1, "message": "A1 of box 2 holds container 2 (in_storage)"},
+        {
+            "index": 1,
+            "message": "position A1 of box 2 holds another container (or is reserved for one): container 2",
+        },
         {"index": 2, "message": "container 99 does not exist"},
         {"index": 3, "message": "container 1 is moved more than once"},
     ]
-    assert move(client, (2, 1, "Z1")).json["errors"] == [{"index": 0, "message": "box 1 has no position Z1"}]
+    assert move(client, (2, 1, "Z1")).json["errors"] == [
+        {"index": 0, "message": "position Z1 of box 1 is not in the box's grid"}
+    ]
     assert move(client, (2, 7, "A1")).json["errors"] == [{"index": 0, "message": "box 7 does not exist"}]
     assert places(pg_conn) == before
     assert move(client, (3, 1, "C3"), (2, 1, "C3")).json["errors"][0]["message"] == (
-        "C3 of box 1 is the target of another move"
+        "position C3 of box 1 is the target of another move"
     )
     assert (
         move(client, (1, 1, None)).json["errors"][0]["message"]
-        == "give a position with a box_id, and none without"
+        == "position is required with a box_id, and absent without"
     )
 
 
@@ -182,7 +187,7 @@ def test_a_move_onto_a_checked_out_containers_reserved_position_is_409(client):
     )
     refused = move(client, (3, 1, "A1"))
     assert (refused.status_code, refused.json["errors"]) == (
-        409, [{"index": 0, "message": "A1 of box 1 holds container 1 (checked_out)"}]
+        409, [{"index": 0, "message": "position A1 of box 1 holds another container (or is reserved for one): container 1"}]
     )  # fmt: skip
     assert (
         client.post("/containers", json={"freezer_id": 1, "box_id": 1, "position": "A1"}).status_code == 409
@@ -203,7 +208,10 @@ def test_many_concurrent_moves_into_one_free_position_let_exactly_one_win(live_u
     winner = next(a.json()[0]["id"] for a in answers if a.status_code == 200)
     for lost in (a for a in answers if a.status_code == 409):
         assert lost.json()["errors"] == [
-            {"index": 0, "message": f"E5 of box 2 holds container {winner} (in_storage)"}
+            {
+                "index": 0,
+                "message": f"position E5 of box 2 holds another container (or is reserved for one): container {winner}",
+            }
         ]
 
 
@@ -263,3 +271,22 @@ def test_moving_a_rack_to_another_freezer_takes_its_boxes_and_their_containers(c
     assert client.patch("/rack/1", json={"freezer_id": 2}).status_code == 200
     assert client.get("/box/1").json["freezer_id"] == 2
     assert {c: place[0] for c, place in places(pg_conn).items() if c in (1, 2)} == {1: 2, 2: 2}
+
+
+def test_concurrent_crossing_moves_answer_200_or_409_never_503(live_url, client):
+    """Two requests filling the same two positions in opposite orders may deadlock in PostgreSQL's
+    exclusion check: the victim is retried once, and then sees the winner's moves (409)."""
+    for round_ in range(6):
+        ids = [client.post("/containers", json={"freezer_id": 1}).json["id"] for _ in range(4)]
+        a, b = f"F{round_ + 1}", f"G{round_ + 1}"
+        bodies = [
+            {"moves": [{"container_id": ids[0], "box_id": 2, "position": a},
+                       {"container_id": ids[1], "box_id": 2, "position": b}]},
+            {"moves": [{"container_id": ids[2], "box_id": 2, "position": b},
+                       {"container_id": ids[3], "box_id": 2, "position": a}]},
+        ]  # fmt: skip
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(
+                pool.map(lambda body: requests.post(f"{live_url}/moves", json=body, timeout=30), bodies)
+            )
+        assert sorted(r.status_code for r in answers) == [200, 409], [r.text for r in answers]

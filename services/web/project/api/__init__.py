@@ -1,7 +1,9 @@
 """The HTTP API: one blueprint per resource, plus errors, auth, health probes and the OpenAPI document."""
 
+from flask import request
 from flask_cors import CORS
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BaseConverter
 
 from . import (
     auth,
@@ -31,6 +33,7 @@ def init_app(app):
     limiter.init_app(app)
     limiter.exempt(health.bp)
     app.before_request(auth.authorize)
+    app.after_request(options_answer)
     origins = [o.strip() for o in app.config["CORS_ORIGINS"].split(",") if o.strip()]
     if origins:  # browsers on these origins may call the API, tokens and conditional requests included
         CORS(
@@ -46,11 +49,26 @@ def init_app(app):
         )
 
 
-class IdConverter(IntegerConverter):
-    """`<id:name>` in a route: a row id from 1 to 2**31 - 1; anything else is a 404."""
+class IdConverter(BaseConverter):
+    """`<id:name>` in a route: a row id from 1 to 2**31 - 1; anything else is a 404 that says so."""
 
-    def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=MAX_ID)
+    def to_python(self, value):
+        """Return the id as an int; 404 saying what an id is if it is not one."""
+        if value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID:
+            return int(value)
+        raise NotFound(f"{value!r} is not an id: ids are whole numbers from 1 to {MAX_ID}")
+
+    def to_url(self, value):
+        """Return the id as the URL writes it."""
+        return str(int(value))
+
+
+def options_answer(response):
+    """Answer OPTIONS (Flask's own answer: the Allow header) as 204, with no body and no type."""
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.get_data():
+        response.status_code = 204
+        del response.headers["Content-Type"]
+    return response
 
 
 blueprints = [

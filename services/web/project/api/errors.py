@@ -85,7 +85,23 @@ CHECKS = {  # check and exclusion constraints, and the triggers' rules: -> (stat
     "container_box_in_freezer": (422, "box_id", "is a box in another freezer than freezer_id"),
     "box_rack_in_freezer": (422, "rack_id", "is a rack in another freezer than freezer_id"),
 }
-FOREIGN_KEYS = {}  # constraint -> (the referencing field, the table it refers to); see rows.table_blueprint
+FOREIGN_KEYS = {  # constraint -> (the referencing field, the table it refers to)
+    "site_lab_id_fkey": ("lab_id", "lab"),
+    "computer_site_id_fkey": ("site_id", "site"),
+    "freezer_site_id_fkey": ("site_id", "site"),
+    "rack_freezer_id_fkey": ("freezer_id", "freezer"),
+    "box_freezer_id_fkey": ("freezer_id", "freezer"),
+    "box_rack_id_fkey": ("rack_id", "rack"),
+    "container_freezer_id_fkey": ("freezer_id", "freezer"),
+    "container_box_id_fkey": ("box_id", "box"),
+}
+MOVE_PROBLEMS = {  # the rules a move can break (database/container.sql move_problems) -> what to say
+    **{name: message for name, (_, _, message) in CHECKS.items()},
+    "container_missing": "does not exist",
+    "container_box_id_fkey": "does not exist",
+    "container_moved_twice": "is moved more than once",
+    "container_position_targeted_twice": "is the target of another move",
+}
 IDS_EXHAUSTED = (
     "no server-assigned id is left: a row has the highest id there is; choose an id with PUT /<R>/<id>"
 )
@@ -129,7 +145,7 @@ def database_error(e):  # noqa: PLR0911 (one answer per kind of error)
 def reference_problem(table, field, parent):
     """Answer a broken reference: a deleted row still has children (409), or a parent is missing (422)."""
     if request.method == "DELETE":  # the row deleted is still referenced
-        row_id = request.view_args["row_id"]
+        (row_id,) = request.view_args.values()
         detail = f"{parent} {row_id} still has {plural(table)}; delete or move them first"
         return problem(409, "Conflict", detail, "has-children")
     detail = f"{field} {sent(field)} does not exist"

@@ -1,4 +1,4 @@
-"""History routes: /<R>/<id>/history and /history, newest first, read-only."""
+"""/history: every change, newest first, read-only; of_row serves each resource's /<R>/<id>/history."""
 
 from dataclasses import replace
 
@@ -28,7 +28,7 @@ FIELDS = {
 }
 
 LISTING = Listing(
-    load("history").list,
+    (load("history").list,),
     FIELDS,
     filters={
         "table": {"type": "string", "enum": list(TABLES)},
@@ -57,25 +57,19 @@ bp = Blueprint("history", __name__)
 
 
 @bp.get("/history/<offset>/<limit>")
-@bp.get("/history")
+@bp.get("/history", strict_slashes=False)
 @documented(list_operation(LISTING, "A page of changes, newest first", "Change", "listHistory", "history"))
 def all_history(offset=None, limit=None):
     """Return a page of every change, newest first; ?table= and ?since= narrow it."""
     return list_response(LISTING, offset, limit)
 
 
-def add_row_history_routes(resource_bp, table):
-    """Add GET /<table>/<id>/history[/<offset>/<limit>] to a resource's blueprint: one row's changes.
-
-    A row's history is there after its deletion too.
-    """
-
+def row_operation(table):
+    """Return the OpenAPI operation of GET /<table>/<id>/history."""
     summary = f"A page of one {table}'s changes, newest first, also once deleted"
+    return list_operation(ROW_LISTING, summary, "Change", f"get{table.capitalize()}History", "history")
 
-    @documented(list_operation(ROW_LISTING, summary, "Change", f"get{table.capitalize()}History", "history"))
-    def row_history(row_id, offset=None, limit=None):
-        """Return a page of one row's changes, newest first."""
-        return list_response(ROW_LISTING, offset, limit, fixed={"table_name": table, "row_id": row_id})
 
-    resource_bp.add_url_rule(f"/{table}/<id:row_id>/history/<offset>/<limit>", "history", row_history)
-    resource_bp.add_url_rule(f"/{table}/<id:row_id>/history", "history", row_history)
+def of_row(table, row_id, offset, limit):
+    """Answer a page of one row's changes, newest first; there after its deletion too."""
+    return list_response(ROW_LISTING, offset, limit, fixed={"table_name": table, "row_id": row_id})

@@ -1,4 +1,7 @@
-"""/instruments routes: every computer and freezer with its site, from the view (database/instrument.sql)."""
+"""/instruments: every computer and freezer with its site, the view's rows (database/instrument.sql).
+
+/site/<id>/instruments, in api/site.py, pages the same LISTING.
+"""
 
 from flask import Blueprint
 
@@ -17,42 +20,29 @@ FIELDS = {
 }
 POSITION = ("site_id", "is_freezer", "instrument_id")  # the view's total order: by site, computers first
 
+INSTRUMENT = load("instrument")
 LISTING = Listing(
-    load("instrument").list,
+    (INSTRUMENT.computers, INSTRUMENT.freezers),
     FIELDS,
     filters={name: filter_schema(schema) for name, schema in FIELDS.items()},
     orders=orders({k: FIELDS[k] for k in ("site_id", "name", "site_name")}, POSITION),
     default_order="site_id",
     search=("name", "site_name"),
     key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": ID},
-    search_rows=load("instrument").search,
+    search_parts=(
+        INSTRUMENT.computers_named,
+        INSTRUMENT.freezers_named,
+        INSTRUMENT.computers_at_site_named,
+        INSTRUMENT.freezers_at_site_named,
+    ),
 )
 
 bp = Blueprint("instrument", __name__)
 
 
 @bp.get("/instruments/<offset>/<limit>")
-@bp.get("/instruments/")
-@bp.get("/instruments")  # registered first: the one Link headers use
+@bp.get("/instruments", strict_slashes=False)
 @documented(list_operation(LISTING, "A page of instruments", "Instrument", "listInstruments", "instruments"))
 def list_instruments(offset=None, limit=None):
     """Return a page of all instruments, by site, computers before freezers."""
     return list_response(LISTING, offset, limit)
-
-
-@bp.get("/site/<id:parent_id>/instruments/<offset>/<limit>")
-@bp.get("/site/<id:parent_id>/instruments")
-@documented(
-    list_operation(
-        LISTING, "A page of one site's instruments", "Instrument", "listSiteInstruments", "instruments"
-    )
-)
-def site_instruments(parent_id, offset=None, limit=None):
-    """Return a page of one site's instruments."""
-    return list_response(
-        LISTING,
-        offset,
-        limit,
-        parent=("site_id", parent_id, load("site").exists),
-        missing=f"site {parent_id} does not exist",
-    )

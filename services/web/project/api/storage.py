@@ -1,9 +1,11 @@
-"""Where things are in a freezer: a box's grid, a freezer's tree, barcode lookup, and moves.
+"""Where things are: /lookup/<barcode> and /moves; the helpers of grids, trees and status changes.
 
 Moves, check-out, check-in and disposal change containers, each request in
 one transaction; PostgreSQL enforces every rule of positions (migration
 0003), so a concurrent request that takes a position first wins and the
-other is a 409. Bulk import is in api/imports.py.
+other is a 409. The routes of a box's grid, a freezer's tree and a
+container's status are in api/box.py, api/freezer.py and api/container.py;
+bulk import is in api/imports.py.
 """
 
 import json
@@ -13,7 +15,7 @@ from psycopg2 import errors as pg
 
 from ..database.queries import load
 from ..db import get_cursor, transaction
-from .errors import ApiError
+from .errors import MOVE_PROBLEMS, ApiError
 from .openapi import documented
 from .openapi_objects import (
     ANYONE,
@@ -25,11 +27,12 @@ from .openapi_objects import (
     schema_ref,
     writes,
 )
-from .rows import answer, checked, missing
+from .responses import answer, missing
+from .rows import checked
 from .validation import POSITION, body_schema, json_object, reference, text
 
 bp = Blueprint("storage", __name__)
-BOX, CONTAINER, FREEZER, BARCODE = (load(name) for name in ("box", "container", "freezer", "barcode"))
+CONTAINER, BARCODE = load("container"), load("barcode")
 
 COUNT = {"type": "integer", "minimum": 0}
 CONTAINERS = {"type": "array", "items": schema_ref("Container")}
@@ -137,28 +140,20 @@ def read_operation(operation_id, tag, summary, schema):
     }
 
 
-def add_read(path, statement, what, operation):
-    """Add GET `path`: what `statement` finds for the path's one value (row_id as id), or 404."""
-
-    @documented(operation)
-    def view(**args):
-        """Answer the row found, or 404."""
-        ((name, value),) = args.items()
-        row = statement(get_cursor(), **{name.removeprefix("row_"): value})
-        if row is None:
-            missing(what, value)
-        return jsonify(row)
-
-    bp.add_url_rule(path, operation["operationId"], view)
+def found(row, what, value):
+    """Answer what a read found, or 404 naming `what` it looked for."""
+    if row is None:
+        missing(what, value)
+    return jsonify(row)
 
 
-READS = (  # path, statement, what its value names, operation id, tag, summary, answer
-    ("/box/<id:row_id>/grid", BOX.grid, "box", "getBoxGrid", "boxes", "Positions", GRID),
-    ("/freezer/<id:row_id>/tree", FREEZER.tree, "freezer", "getFreezerTree", "freezers", "Contents", TREE),
-    ("/lookup/<barcode>", BARCODE.lookup, "barcode", "lookupBarcode", "storage", "A barcode's owner", FOUND),
-)
-for path, statement, what, *operation in READS:
-    add_read(path, statement, what, read_operation(*operation))
+@bp.get("/lookup/<barcode>")
+@documented(read_operation("lookupBarcode", "storage", "A barcode's owner", FOUND))
+def lookup(barcode):
+    """The rack, box or container that has this barcode, and its kind."""
+    if "\x00" in barcode:  # PostgreSQL text holds no NUL, so no barcode has one
+        missing("barcode", repr(barcode))
+    return found(BARCODE.lookup(get_cursor(), barcode=barcode), "barcode", barcode)
 
 
 @bp.post("/moves")
@@ -191,65 +186,70 @@ def moves():
     """Make every move in the body, or none; 409 naming each failing move by its index."""
     moves = checked(MOVES, json_object())["moves"]
     sent = json.dumps([{**move, "index": i} for i, move in enumerate(moves)])
-    try:
-        with transaction() as cur:
-            problems = CONTAINER.move_problems(cur, moves=sent)
-            if not problems:
-                return jsonify(CONTAINER.move(cur, moves=sent))
-    except pg.ExclusionViolation:  # a concurrent request took a position first
-        problems = CONTAINER.move_problems(get_cursor(), moves=sent) or [
-            {"index": i, "problem": "a concurrent change got in the way; try again"}
-            for i in range(len(moves))
-        ]
-    errors = [{"index": p["index"], "message": p["problem"]} for p in problems]
+    for attempt in (1, 2):
+        try:
+            with transaction() as cur:
+                problems = CONTAINER.move_problems(cur, moves=sent)
+                if not problems:
+                    return jsonify(CONTAINER.move(cur, moves=sent))
+            break
+        except pg.ExclusionViolation:  # a concurrent request took a position first
+            problems = CONTAINER.move_problems(get_cursor(), moves=sent)
+            break
+        except pg.DeadlockDetected:  # two requests checked each other's positions: one of them retries
+            problems = []
+            if attempt == 2:
+                break
+    errors = [{"index": p["index"], "message": move_problem(p)} for p in problems] or [
+        {"index": i, "message": "a concurrent change got in the way; try again"} for i in range(len(moves))
+    ]
     detail = "no container was moved: some moves cannot be made"
     raise ApiError(409, "Conflict", detail, "move-conflict", errors=errors)
 
 
-def add_transition(action, transition):
-    """Add POST /container/<id>/<action>: a change of status, if the container's allows it."""
-    status, sources, note, fields, past = transition
-    schema = body_schema(fields)
+def move_problem(problem):
+    """Say what a move breaks: "position A1 of box 2 holds another container ...: container 7"."""
+    message = f"{problem['subject']} {MOVE_PROBLEMS[problem['rule']]}"
+    return message if problem["holder"] is None else f"{message}: container {problem['holder']}"
+
+
+def transition_operation(action):
+    """Return the operation of POST /container/<id>/<action>."""
+    *_, fields, past = TRANSITIONS[action]
     name = "".join(part.capitalize() for part in action.split("-"))
-
-    @documented(
-        writes(
-            {
-                "operationId": f"{name[0].lower()}{name[1:]}Container",
-                "tags": ["containers"],
-                "summary": f"The container {past}: answered",
-                "requestBody": {**json_body(schema), "required": False},
-                "responses": responses(
-                    {"200": row_response("#/components/schemas/Container", f"the container, {past}")},
-                    *(400, 404, 409, 413, 415, 422),
-                ),
-            }
-        )
+    return writes(
+        {
+            "operationId": f"{name[0].lower()}{name[1:]}Container",
+            "tags": ["containers"],
+            "summary": f"The container {past}: answered",
+            "requestBody": {**json_body(body_schema(fields)), "required": False},
+            "responses": responses(
+                {"200": row_response("#/components/schemas/Container", f"the container, {past}")},
+                *(400, 404, 409, 413, 415, 422),
+            ),
+        }
     )
-    def view(row_id):
-        """Change the container's status; 409 if its status does not allow it."""
-        body = checked(schema, json_object() if request.get_data() else {})
-        row = CONTAINER.transition(
-            get_cursor(),
-            id=row_id,
-            status=status,
-            sources=sources,
-            note=body.get(note),
-            move="box_id" in body,
-            box_id=body.get("box_id"),
-            position=body.get("position"),
-        )
-        if row is None:
-            container = CONTAINER.read(get_cursor(), id=row_id)
-            if container is None:
-                missing("container", row_id)
-            allowed = " or ".join(sources)
-            detail = f"container {row_id} is {container['status']}: only one {allowed} can be {past}"
-            raise ApiError(409, "Conflict", detail, "status-conflict")
-        return answer(row)
-
-    bp.add_url_rule(f"/container/<id:row_id>/{action}", action, view, methods=["POST"])
 
 
-for action, transition in TRANSITIONS.items():
-    add_transition(action, transition)
+def transition(row_id, action):
+    """Change container `row_id`'s status by `action`; 409 if its status does not allow it."""
+    status, sources, note, fields, past = TRANSITIONS[action]
+    body = checked(body_schema(fields), json_object() if request.get_data() else {})
+    row = CONTAINER.transition(
+        get_cursor(),
+        id=row_id,
+        status=status,
+        sources=sources,
+        note=body.get(note),
+        move="box_id" in body,
+        box_id=body.get("box_id"),
+        position=body.get("position"),
+    )
+    if row is None:
+        container = CONTAINER.read(get_cursor(), id=row_id)
+        if container is None:
+            missing("container", row_id)
+        allowed = " or ".join(sources)
+        detail = f"container {row_id} is {container['status']}: only one {allowed} can be {past}"
+        raise ApiError(409, "Conflict", detail, "status-conflict")
+    return answer(row)

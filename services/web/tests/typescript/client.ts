@@ -30,7 +30,7 @@ export function patchFor(site: Site): SitePatch {
 
 export const firstPage: ListSites = { order: "-name", limit: 50, q: "Ann", lab_id: 1 };
 export const problemType: Problem["type"] = "urn:lab-inventory:problem:validation";
-export const getSiteId: operations["getSite"]["parameters"]["path"]["row_id"] = 7;
+export const getSiteId: operations["getSite"]["parameters"]["path"]["site_id"] = 7;
 
 // @ts-expect-error a new site needs a name
 export const nameless: SiteNew = { lab_id: 1 };
