@@ -1,6 +1,7 @@
 """Flask CLI commands against DATABASE_URL: the schema, users and API tokens.
 
-flask --app project db upgrade | seed
+flask --app project db upgrade | seed | reset
+flask --app project lists sql [NAME] [--q TEXT] [--order NAME]
 flask --app project users create NAME --role editor --lab 1 [--lab 2]
 flask --app project tokens issue NAME [--name laptop] [--expires-in-days 90]
 flask --app project tokens list [--user NAME]
@@ -18,8 +19,10 @@ from flask.cli import AppGroup
 from psycopg2 import errors
 
 from .accounts import PASSWORD_RULE, digest, hash_password, new_token
-from .database import run_sql_file, transaction
+from .api import LISTS
+from .database import paging, run_sql_file, transaction
 from .database.migrations import migrate
+from .database.paging import PageSpec
 from .database.queries import load
 from .db import get_db
 
@@ -28,6 +31,7 @@ auth = load("auth")
 db_cli = AppGroup("db", help="Create the schema and load example data.")
 users_cli = AppGroup("users", help="Create users.")
 tokens_cli = AppGroup("tokens", help="Issue, list and revoke API tokens.")
+lists_cli = AppGroup("lists", help="Show the statement each list runs.")
 
 
 def database():
@@ -60,6 +64,37 @@ def upgrade_command():
 def seed_command():
     """Load the example data and demo users (rows that exist are left alone)."""
     run_script("mock_data.sql")
+
+
+@db_cli.command("reset")
+@click.confirmation_option(prompt="Delete every row, user and token, then load the example data?")
+def reset_command():
+    """Development only: delete every row, user and token, then load the example data again."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("db reset deletes everything: it is refused when APP_ENV=production")
+    run_script("reset_example_data.sql")
+    run_script("mock_data.sql")
+
+
+@lists_cli.command("sql")
+@click.argument("names", nargs=-1)
+@click.option("--q", help="A search, as ?q= takes it.")
+@click.option("--order", help="An order, as ?order= takes it (default: the list's).")
+def list_sql_command(names, q, order):
+    """Print the statement that answers the first page of each list named (default: every list)."""
+    cur = database().cursor()
+    for name in names or LISTS:
+        if name not in LISTS:
+            raise click.ClickException(f"no list {name}: one of {', '.join(LISTS)}")
+        listing = LISTS[name]
+        if (order or listing.default_order) not in listing.orders:
+            raise click.ClickException(f"--order of {name} is one of {', '.join(listing.orders)}")
+        keys = listing.orders[order or listing.default_order]
+        count_limit = current_app.config["COUNT_EXACT_UP_TO"] + 1
+        spec = PageSpec(keys, current_app.config["PAGE_SIZE"], q=q, count_limit=count_limit)
+        statement, params = paging.statement(cur, listing.statements(q), spec)
+        click.echo(f"-- GET /{name}" + (f"?q={q}" if q else ""))
+        click.echo(cur.mogrify(statement, params).decode().strip() + ";\n")
 
 
 @users_cli.command("create")
@@ -130,5 +165,5 @@ def revoke_token_command(token_id):
 
 def init_app(app):
     """Register the commands on `app`."""
-    for group in (db_cli, users_cli, tokens_cli):
+    for group in (db_cli, users_cli, tokens_cli, lists_cli):
         app.cli.add_command(group)

@@ -113,9 +113,14 @@ def test_users_create_refuses_in_one_line_and_creates_nothing(app, pg_conn, args
 
 def test_the_cli_takes_token_and_password_helpers_from_outside_the_http_layer():
     tree = ast.parse((WEB / "project" / "cli.py").read_text(encoding="utf-8"))
-    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
-    assert "accounts" in imported
-    assert [name for name in imported if name.startswith("api")] == []
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level
+        for alias in node.names
+    }
+    assert ("accounts", "digest") in imported
+    assert {name for module, name in imported if module.startswith("api")} == {"LISTS"}  # for `lists sql`
 
 
 def scripts_flask(datadir, *args):
@@ -193,3 +198,35 @@ def test_scripts_without_a_local_server_say_to_start_it_in_one_line(tmp_path, sc
         f"scripts/{script}: the local database in {tmp_path / 'nothing'} is not running: start ./scripts/server"
         " first (or set DATABASE_URL to use another database)"
     )
+
+
+def test_lists_sql_prints_the_statement_of_every_list_and_it_runs(app, pg_conn):
+    from project.api import LISTS
+
+    for q in (None, "ab"):
+        shown = app.test_cli_runner().invoke(args=["lists", "sql", *(["--q", q] if q else [])])
+        assert shown.exit_code == 0, shown.output
+        statements = [s.strip() for s in shown.output.split(";\n") if s.strip()]
+        assert [s.splitlines()[0] for s in statements] == [
+            f"-- GET /{name}" + (f"?q={q}" if q else "") for name in LISTS
+        ]
+        for statement in statements:
+            query(pg_conn, statement)  # runs as printed: every value is in it
+
+
+def test_lists_sql_refuses_an_unknown_list_or_order(app):
+    assert "Error: no list nothing" in app.test_cli_runner().invoke(args=["lists", "sql", "nothing"]).output
+    refused = app.test_cli_runner().invoke(args=["lists", "sql", "sites", "--order", "colour"])
+    assert refused.exit_code == 1 and "--order of sites is one of id, -id" in refused.output
+
+
+def test_db_reset_brings_back_the_example_data_and_is_refused_in_production(app, pg_conn):
+    query(pg_conn, "DELETE FROM container; INSERT INTO lab (name) VALUES ('Scratch')")
+    reset = app.test_cli_runner().invoke(args=["db", "reset", "--yes"])
+    assert reset.exit_code == 0, reset.output
+    assert query(pg_conn, "SELECT count(*), max(id) FROM container") == [(3, 3)]
+    assert query(pg_conn, "SELECT name FROM lab") == [("Ann Arbor Lab",)]
+    assert query(pg_conn, "SELECT DISTINCT operation FROM history WHERE table_name = 'lab'") == [("INSERT",)]
+    app.config["APP_ENV"] = "production"
+    refused = app.test_cli_runner().invoke(args=["db", "reset", "--yes"])
+    assert refused.exit_code == 1 and "refused when APP_ENV=production" in refused.output

@@ -71,6 +71,18 @@ def options_answer(response):
     return response
 
 
+LISTS = {  # each list by its URL's name, for `flask lists sql`
+    "labs": lab.LAB.listing,
+    "sites": site.SITE.listing,
+    "computers": computer.COMPUTER.listing,
+    "freezers": freezer.FREEZER.listing,
+    "racks": rack.RACK.listing,
+    "boxes": box.BOX.listing,
+    "containers": container.CONTAINER.listing,
+    "instruments": instrument.LISTING,
+    "history": history.LISTING,
+}
+
 blueprints = [
     errors.bp,
     auth.bp,

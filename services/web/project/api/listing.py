@@ -59,6 +59,11 @@ class Listing:
         """The columns a page answers."""
         return tuple(self.fields)
 
+    def statements(self, q):
+        """Return the SQL of the statements whose UNION ALL is the list, searched for `q` if given."""
+        parts = self.search_parts if q and self.search_parts else self.parts
+        return tuple(part.sql for part in parts)
+
 
 def orders(fields, position):
     """Return the order by each field, and its reverse ("-name"), all keys one way.
@@ -240,8 +245,7 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     """
     order, spec = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
-    parts = listing.search_parts if spec.q and listing.search_parts else listing.parts
-    page = paging.page(get_cursor(), tuple(part.sql for part in parts), spec)
+    page = paging.page(get_cursor(), listing.statements(spec.q), spec)
     if page is None:
         abort(404, missing)
     rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]
