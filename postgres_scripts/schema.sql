@@ -530,7 +530,7 @@ CREATE INDEX container_box_id_idx ON public.container USING btree (box_id, id);
 
 CREATE INDEX container_freezer_id_idx ON public.container USING btree (freezer_id, id);
 
-CREATE INDEX container_search_idx ON public.container USING gin (((((uuid)::text || ''::text) || COALESCE(description, ''::text))) public.gin_trgm_ops);
+CREATE INDEX container_search_idx ON public.container USING gin (((((((uuid)::text || ''::text) || COALESCE(barcode, ''::text)) || ''::text) || COALESCE(description, ''::text))) public.gin_trgm_ops);
 ALTER INDEX public.container_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
 
 CREATE INDEX freezer_name_idx ON public.freezer USING btree (name, id);
