@@ -6,6 +6,12 @@ every problem+json body, and is in every line logged while the request runs,
 so a user's error report finds its log line. Each request is logged once, as
 it is answered: method, path, status, duration, user and client address, never
 a token or a password. LOG_FORMAT=text prints lines for people instead.
+
+What a client sends (a path, a query, a header, a username) may hold control
+characters: no line holds one unescaped. JSON escapes them (and every
+non-ASCII character); the text format writes them as Python escapes (\\x00,
+\\n, \\u202e), bidirectional formatting characters too, so one request is
+one line and reads as it is. Only a traceback keeps its line feeds.
 """
 
 import json
@@ -23,6 +29,9 @@ log = logging.getLogger("project.requests")
 HANDLER = logging.StreamHandler()  # stderr
 SENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")  # an X-Request-ID the app keeps; anything else gets a new id
 TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+BIDI_AND_BREAKS = "\u2028\u2029\u202a-\u202e\u2066-\u2069"  # line and paragraph separators, bidi
+UNSAFE_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_AND_BREAKS}]")
+UNSAFE_IN_TRACEBACK = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{BIDI_AND_BREAKS}]")  # all but \n
 
 
 def request_id():
@@ -52,12 +61,33 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def escaped(text, unsafe=UNSAFE_IN_LINE):
+    """Return `text` with each unsafe character as its Python escape: \\x00, \\n, \\u202e."""
+    return unsafe.sub(lambda found: found[0].encode("unicode_escape").decode(), text)
+
+
+class TextFormatter(logging.Formatter):
+    """Lines for people: the message escaped to one line; a traceback keeps its line feeds only."""
+
+    def formatMessage(self, record):
+        """Return the record's line, escaped."""
+        return escaped(super().formatMessage(record))
+
+    def formatException(self, ei):
+        """Return the traceback, escaped but for its line feeds."""
+        return escaped(super().formatException(ei), UNSAFE_IN_TRACEBACK)
+
+    def formatStack(self, stack_info):
+        """Return the stack, escaped but for its line feeds."""
+        return escaped(super().formatStack(stack_info), UNSAFE_IN_TRACEBACK)
+
+
 def formatter(log_format=Config.LOG_FORMAT):
     """Return the formatter of a LOG_FORMAT: "json", or "text" for people."""
     if log_format == "json":
         return JSONFormatter()
     if log_format == "text":
-        return logging.Formatter(TEXT)
+        return TextFormatter(TEXT)
     raise ValueError(f"LOG_FORMAT must be json or text, not {log_format!r}")
 
 

@@ -3,8 +3,11 @@
 import io
 import json
 import logging
+import sys
 
 import pytest
+import requests
+from conftest import serving
 
 from project import create_app, logs
 
@@ -124,3 +127,38 @@ def test_lines_outside_a_request_have_no_request_id():
 def test_an_unknown_log_format_is_refused():
     with pytest.raises(ValueError, match="LOG_FORMAT must be json or text, not 'xml'"):
         create_app({"DATABASE_URL": "", "LOG_FORMAT": "xml"})
+
+
+HOSTILE = "/nothing/%00%1b[2J%e2%80%ae%0aforged%c2%85"  # NUL, an escape sequence, RLO, LF, NEL
+
+
+def test_a_text_line_holds_no_control_or_bidirectional_character_unescaped(make_app, written):
+    make_app(LOG_FORMAT="text").test_client().get(HOSTILE, headers={"User-Agent": "evil\x1b[31m"})
+    [line] = [line for line in written.getvalue().splitlines() if "project.requests" in line]
+    assert not logs.UNSAFE_IN_LINE.search(written.getvalue().replace("\n", ""))
+    assert line.endswith(r"GET /nothing/\x00\x1b[2J\u202e\nforged\x85 404 in " + line.split()[-2] + " ms")
+
+
+def test_a_json_line_holds_no_control_or_bidirectional_character_unescaped(make_app, written):
+    make_app().test_client().get(HOSTILE)
+    assert not logs.UNSAFE_IN_LINE.search(written.getvalue().replace("\n", ""))
+    assert entries(written)[0]["path"] == "/nothing/\x00\x1b[2J\u202e\nforged\x85"
+
+
+def test_the_development_servers_access_line_is_escaped_too(make_app, written):
+    with serving(make_app(LOG_FORMAT="text")) as url:
+        requests.get(url + HOSTILE + "?q=%00", headers={"User-Agent": "evil\x1b[31m"}, timeout=5)
+    access = [line for line in written.getvalue().splitlines() if "werkzeug" in line]
+    assert access and r"\u202e" in access[0]  # werkzeug decodes %e2%80%ae
+    assert not logs.UNSAFE_IN_LINE.search(written.getvalue().replace("\n", ""))
+
+
+def test_a_traceback_keeps_its_line_feeds_but_escapes_the_rest():
+    try:
+        raise ValueError("bad\x1b[2Jvalue\u202e")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+    text = logs.formatter("text").format(record)
+    assert len(text.splitlines()) > 2
+    assert r"bad\x1b[2Jvalue\u202e" in text
+    assert not logs.UNSAFE_IN_LINE.search(text.replace("\n", ""))
