@@ -23,7 +23,8 @@ from project.api.validation import (
 )
 
 RESOURCES = {
-    "lab": lab, "site": site, "computer": computer, "freezer": freezer, "rack": rack, "box": box, "container": container
+    "lab": lab.LAB, "site": site.SITE, "computer": computer.COMPUTER, "freezer": freezer.FREEZER,
+    "rack": rack.RACK, "box": box.BOX, "container": container.CONTAINER,
 }  # fmt: skip
 
 
@@ -43,7 +44,7 @@ def columns(pg_conn, relation):
 
 @pytest.mark.parametrize("table", RESOURCES)
 def test_each_resources_fields_are_its_tables_columns(pg_conn, table):
-    fields = RESOURCES[table].FIELDS
+    fields = RESOURCES[table].fields
     found = columns(pg_conn, table)
     assert [name for name, _, _ in found] == list(fields)
     for name, nullable, has_default in found:
@@ -58,7 +59,7 @@ def test_the_instruments_fields_are_the_views_columns(pg_conn):
 
 
 def test_a_whole_row_write_nulls_omitted_fields_but_leaves_generated_ones_to_the_database():
-    fields = container.FIELDS
+    fields = container.CONTAINER.fields
     nothing = {"barcode": None, "box_id": None, "position": None}
     assert whole_row(fields, {"freezer_id": 1}) == {
         "uuid": None, "description": None, "freezer_id": 1, **nothing, "status": None, "status_note": None
@@ -72,15 +73,15 @@ def test_a_whole_row_write_nulls_omitted_fields_but_leaves_generated_ones_to_the
 @pytest.mark.parametrize(
     ("field", "sent", "stored"),
     [
-        (computer.FIELDS["mac"], "08-00-2B-01-02-03", "08:00:2b:01:02:03"),
-        (computer.FIELDS["mac"], "0800.2b01.0203", "08:00:2b:01:02:03"),
+        (computer.COMPUTER.fields["mac"], "08-00-2B-01-02-03", "08:00:2b:01:02:03"),
+        (computer.COMPUTER.fields["mac"], "0800.2b01.0203", "08:00:2b:01:02:03"),
         (
-            container.FIELDS["uuid"],
+            container.CONTAINER.fields["uuid"],
             "0B6E1C4E6F1D4B8E9A512F7D3C8E5A01",
             "0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01",
         ),
-        (site.FIELDS["postcode_or_zip"], 48104, "48104"),
-        (site.FIELDS["name"], "As sent", "As sent"),
+        (site.SITE.fields["postcode_or_zip"], 48104, "48104"),
+        (site.SITE.fields["name"], "As sent", "As sent"),
     ],
 )
 def test_values_are_checked_and_stored_in_postgresqls_form(field, sent, stored):
