@@ -3,11 +3,17 @@
 No Docker engine runs here, so this stands in for `docker build` (hadolint cannot be installed).
 """
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import topology_servers as servers
 
+from project import ui
 from project.config import REPO, Config
 
 WEB = REPO / "services" / "web"
@@ -117,3 +123,18 @@ def test_the_nginx_image_sets_every_variable_of_the_template():
     servers.render(template, values)  # KeyError names a variable the image leaves unset
     assert values["NGINX_ENVSUBST_OUTPUT_DIR"] == "/etc/nginx"  # renders nginx.conf itself
     assert values["MAX_CONTENT_LENGTH"] == str(Config.MAX_CONTENT_LENGTH)
+
+
+def test_the_production_image_publishes_the_ui_with_its_modules_named_by_their_hash(tmp_path):
+    steps = final_stage(WEB / "Dockerfile.prod")
+    [publishing] = [index for index, (keyword, args) in enumerate(steps) if "publish(" in args]
+    assert steps[publishing - 1] == ("COPY", "services/web/project ./project")
+    shutil.copytree(WEB / "project", tmp_path / "project", ignore=shutil.ignore_patterns("__pycache__"))
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    run = subprocess.run(
+        ["sh", "-c", steps[publishing][1]], cwd=tmp_path, env={**os.environ, "PATH": path}, check=False
+    )
+    assert run.returncode == 0
+    published = tmp_path / "project" / "static" / "ui"
+    assert sorted(path.name for path in published.iterdir()) == [ui.version(), "index.html"]
+    assert f'src="{ui.version()}/app.js"' in (published / "index.html").read_text()

@@ -8,12 +8,16 @@ what it clicks by role and accessible name, the UI's contract (issue 13).
 import contextlib
 import datetime
 import hashlib
+import http.client
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import requests
 from conftest import query, serving
+from flask import Flask
 
 from project import create_app, ui
 
@@ -25,29 +29,54 @@ TRIES = 10  # at most, each in a new browser context
 OWN_FILES_BYTES = 100_000
 
 
-def version_dir():
-    """Return the UI's versioned directory, the one index.html loads app.js from."""
-    name = re.search(r'src="([^/"]+)/app\.js"', (ui.ROOT / "index.html").read_text())[1]
-    return ui.ROOT / name
+def screenshot(target, name):
+    """Take a screenshot; save it over docs/`name` only when UPDATE_SCREENSHOTS=1 asks for it."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        target.screenshot(path=DOCS / name)
+    else:
+        target.screenshot()
 
 
 def content_hash(directory):
-    """Return scripts/ui-version's name for `directory`: the SHA-256 of `sha256sum *` there, 10 digits."""
+    """Return the SHA-256 of what `sha256sum *` prints in `directory` (but for index.html), 10 digits."""
     listing = "".join(
         f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
         for path in sorted(directory.iterdir())
+        if path.name != "index.html"
     )
     return hashlib.sha256(listing.encode()).hexdigest()[:10]
 
 
-def test_the_modules_directory_is_named_by_the_hash_of_its_files():
-    directory = version_dir()
-    assert directory.name == content_hash(directory), "run scripts/ui-version after editing the UI"
-    assert [path.name for path in ui.ROOT.iterdir() if path.is_dir()] == [directory.name]  # no stale copy
+def test_the_ui_source_keeps_stable_names_and_index_html_names_modules_beside_it():
+    assert not [path for path in ui.ROOT.iterdir() if path.is_dir()]
+    named = re.findall(r'(?:src|href)="([^":]+)"', (ui.ROOT / "index.html").read_text())
+    assert "app.js" in named
+    assert all((ui.ROOT / name).is_file() for name in named)
+
+
+def test_the_version_is_the_hash_of_the_modules_and_changes_with_them(tmp_path):
+    assert ui.version() == content_hash(ui.ROOT)
+    source = tmp_path / "source"
+    shutil.copytree(ui.ROOT, source)
+    with (source / "app.js").open("a") as app:
+        app.write("// changed\n")
+    assert ui.version(source) == content_hash(source) != ui.version()
+
+
+def test_publishing_lays_out_the_ui_as_nginx_serves_it(tmp_path):
+    current = ui.publish(ui.ROOT, tmp_path)
+    assert current == ui.version()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [current, "index.html"]
+    assert sorted(path.name for path in (tmp_path / current).iterdir()) == [
+        path.name for path in ui.modules()
+    ]
+    page = (tmp_path / "index.html").read_text()
+    assert f'<script type="module" src="{current}/app.js"></script>' in page
+    assert f'href="{current}/style.css"' in page and 'href="data:,"' in page
 
 
 def test_our_own_javascript_and_css_are_small():
-    size = sum(path.stat().st_size for path in version_dir().iterdir() if path.suffix in (".js", ".css"))
+    size = sum(path.stat().st_size for path in ui.modules() if path.suffix in (".js", ".css"))
     print(f"\nthe UI's own JS+CSS: {size} bytes ({size / 1000:.1f} KB) uncompressed")
     assert size < OWN_FILES_BYTES
 
@@ -58,6 +87,8 @@ def test_the_app_serves_the_ui_with_cache_headers_and_its_policy(client):
     page = client.get("/ui/")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-cache"
+    assert f'src="{ui.version()}/app.js"' in page.text
+    assert client.get("/ui/", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
     policy = dict(
         (name, sources)
         for name, *sources in (part.split() for part in page.headers["Content-Security-Policy"].split(";"))
@@ -67,11 +98,31 @@ def test_the_app_serves_the_ui_with_cache_headers_and_its_policy(client):
     for directive in ("script-src", "style-src", "connect-src"):
         assert policy[directive] == ["'self'"]
     assert policy["frame-ancestors"] == policy["base-uri"] == policy["form-action"] == ["'none'"]
-    module = client.get(f"/ui/{version_dir().name}/app.js")
+    module = client.get(f"/ui/{ui.version()}/app.js")
     assert module.status_code == 200
     assert module.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert module.mimetype == "text/javascript"
-    assert client.get("/ui/nothing.js").status_code == 404
+    for missing in ("nothing.js", "app.js", "0123456789/app.js", f"{ui.version()}/nothing.js"):
+        assert client.get(f"/ui/{missing}").status_code == 404, missing
+
+
+def test_the_development_server_sends_one_date_header(live_url):
+    for path in ("/ui/", f"/ui/{ui.version()}/app.js"):
+        host, port = live_url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", path)
+        reply = connection.getresponse()
+        assert reply.status == 200
+        assert len([name for name, _ in reply.getheaders() if name.lower() == "date"]) == 1, path
+        connection.close()
+
+
+def test_the_production_app_leaves_the_ui_to_nginx():
+    app = Flask(__name__)
+    app.config["APP_ENV"] = "production"
+    served = app.wsgi_app
+    ui.init_app(app)
+    assert app.wsgi_app == served  # not wrapped
 
 
 def test_the_ui_is_no_api_route(app, client):
@@ -269,7 +320,7 @@ def test_a_list_searches_sorts_and_pages(page, benches):
     sign_in(page, "editor")
     page.goto(page.ui + "#/sites?order=name&limit=5")
     expect(page.locator("tbody tr")).to_have_count(5)
-    page.screenshot(path=DOCS / "ui-list.png")
+    screenshot(page, "ui-list.png")
 
 
 def test_when_reads_need_a_token_a_list_says_so_until_signed_in(browser, database_url, pg_conn):
@@ -374,7 +425,7 @@ def test_move_a_tube_in_the_grid_then_check_it_out_and_in(page, pg_conn):
     assert query(pg_conn, "SELECT status, status_note FROM container WHERE id = 1") == [
         ("checked_out", "to the bench")
     ]
-    grid.screenshot(path=DOCS / "ui-box.png")
+    screenshot(grid, "ui-box.png")
     grid.get_by_role("button", name="Check in").click()
     expect(grid.get_by_role("button", name="C3 T-0001", exact=True)).to_be_visible()
     assert query(pg_conn, "SELECT status, position FROM container WHERE id = 1") == [("in_storage", "C3")]
