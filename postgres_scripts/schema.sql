@@ -177,17 +177,42 @@ CREATE FUNCTION public.lab_of(table_name text, r jsonb) RETURNS integer
     END
 $$;
 
-CREATE FUNCTION public.record_history() RETURNS trigger
+CREATE FUNCTION public.mark_history_writer() RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
+    IF current_setting('labinv.history_writer', true) IS DISTINCT FROM 'yes' THEN
+        PERFORM pg_advisory_xact_lock_shared(4611686018427387904 + (SELECT last_value FROM history_id_seq));
+        PERFORM set_config('labinv.history_writer', 'yes', true);  -- until the transaction ends
+    END IF;
+END
+$$;
+
+CREATE FUNCTION public.notify_token_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_notify('labinv_tokens', OLD.id::text);
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.record_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    new_id bigint;
+BEGIN
+    PERFORM mark_history_writer();
     INSERT INTO history (table_name, row_id, operation, old_row, new_row, actor)
     VALUES (TG_TABLE_NAME,
             CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
             TG_OP,
             CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
             CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
-            coalesce(nullif(current_setting('labinv.actor', true), ''), session_user));
+            coalesce(nullif(current_setting('labinv.actor', true), ''), session_user))
+    RETURNING id INTO new_id;
+    PERFORM pg_notify('labinv_history', new_id::text);
     RETURN NULL;
 END
 $$;
@@ -195,11 +220,21 @@ $$;
 CREATE FUNCTION public.record_inserts() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    last_id bigint;
 BEGIN
-    INSERT INTO history (table_name, row_id, operation, new_row, actor)
-    SELECT TG_TABLE_NAME, r.id, 'INSERT', to_jsonb(r),
-           coalesce(nullif(current_setting('labinv.actor', true), ''), session_user)
-      FROM inserted r;
+    PERFORM mark_history_writer();
+    WITH recorded AS (
+        INSERT INTO history (table_name, row_id, operation, new_row, actor)
+        SELECT TG_TABLE_NAME, r.id, 'INSERT', to_jsonb(r),
+               coalesce(nullif(current_setting('labinv.actor', true), ''), session_user)
+          FROM inserted r
+        RETURNING id
+    )
+    SELECT max(id) INTO last_id FROM recorded;
+    IF last_id IS NOT NULL THEN
+        PERFORM pg_notify('labinv_history', last_id::text);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -565,6 +600,8 @@ CREATE INDEX site_name_search_idx ON public.site USING gin (name public.gin_trgm
 
 CREATE INDEX site_search_idx ON public.site USING gin ((((((((((((name || ''::text) || COALESCE(contact, ''::text)) || ''::text) || COALESCE(address, ''::text)) || ''::text) || COALESCE(state_or_region, ''::text)) || ''::text) || COALESCE(country, ''::text)) || ''::text) || COALESCE(postcode_or_zip, ''::text))) public.gin_trgm_ops);
 ALTER INDEX public.site_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
+
+CREATE TRIGGER api_token_notify AFTER DELETE OR UPDATE ON public.api_token FOR EACH ROW EXECUTE FUNCTION public.notify_token_change();
 
 CREATE TRIGGER box_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public.box FOR EACH ROW EXECUTE FUNCTION public.claim_barcode();
 
