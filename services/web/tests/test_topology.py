@@ -169,7 +169,7 @@ def test_nginx_serves_the_web_ui_itself_with_its_cache_headers_and_policy(topolo
     assert topology.request("GET", "/ui").headers["Location"] == "/ui/"
     page = topology.request("GET", "/ui/")
     assert page.status == 200
-    assert page.body == (ui.ROOT / "index.html").read_bytes()
+    assert page.body == ui.page(ui.ROOT, ui.version()).encode()
     assert page.headers["Cache-Control"] == "no-cache"
     assert page.headers["Content-Security-Policy"] == ui.CSP  # as the app says in development
     assert page.headers["X-Frame-Options"] == "DENY"

@@ -15,6 +15,7 @@ import json
 import os
 import pwd
 import re
+import shutil
 import signal
 import socket
 import socketserver
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 from devtools.localdb import die_with_parent
+from project import ui
 from project.config import Config
 
 WEB = Path(__file__).resolve().parent.parent  # services/web
@@ -108,6 +110,14 @@ def gunicorn(database_url, port, log_path, host="127.0.0.1", settings=None):
     return serving(args, log_path, lambda: request(port, "GET", "/healthz", host=host), cwd=WEB, env=env)
 
 
+def published_static(prefix):
+    """Return a copy of the static files in `prefix`, the web UI in it as it is deployed (ui.publish)."""
+    target = prefix / "static"
+    shutil.copytree(STATIC_ROOT, target, ignore=shutil.ignore_patterns("ui"))
+    ui.publish(ui.ROOT, target / "ui")
+    return target
+
+
 def nginx(prefix, port, upstream, edits=None, settings=None):
     """Run nginx.conf on 127.0.0.1:port in front of `upstream` (host:port); files go in `prefix`.
 
@@ -123,7 +133,7 @@ def nginx(prefix, port, upstream, edits=None, settings=None):
         "NGINX_LISTEN": f"127.0.0.1:{port}",
         "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,  # workers that can read the checkout
         "APP_UPSTREAM": upstream,
-        "STATIC_ROOT": str(STATIC_ROOT),
+        "STATIC_ROOT": str(published_static(prefix)),
         "MAX_CONTENT_LENGTH": str(Config.MAX_CONTENT_LENGTH),
         "MAX_IMPORT_BYTES": str(Config.MAX_IMPORT_BYTES),
         **(settings or {}),
