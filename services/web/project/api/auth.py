@@ -22,7 +22,7 @@ from .errors import ApiError
 from .limits import PASSWORDS_BY_ADDRESS, PASSWORDS_BY_USERNAME, auth_limit, client_address, limiter, username
 from .openapi import documented
 from .openapi_objects import ID, TOKEN, header, json_body, responses
-from .validation import body_schema, check, json_object, text
+from .validation import NO_NUL, body_schema, check, json_object, text
 
 db = load("auth")
 
@@ -39,7 +39,7 @@ ANONYMOUS = "anonymous"
 TOKEN_REQUEST = body_schema(
     {
         "username": text(200, required=True),
-        "password": text(accounts.MAX_PASSWORD, required=True),
+        "password": text(accounts.MAX_PASSWORD, required=True, pattern=NO_NUL),  # as the CLI takes
         "name": text(200),
         "expires_in_days": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_TOKEN_DAYS},
     },
