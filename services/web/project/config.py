@@ -56,3 +56,4 @@ class Config:
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "")  # comma-separated origins; empty: no CORS
     LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if APP_ENV == "production" else "text")
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")  # empty: no error reports
+    LABEL_QR_URL = os.environ.get("LABEL_QR_URL", "")  # QR codes: this URL with {barcode}; empty: the barcode

@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from ..db import get_cursor
-from . import container, history, rows, storage
+from . import container, history, labels, rows, storage
 from .openapi import documented, list_operation
 from .validation import BARCODE, name_field, reference
 
@@ -27,6 +27,7 @@ BOX = rows.Table(
 )
 
 bp = Blueprint("box", __name__)
+bp.register_blueprint(labels.bp)  # POST /labels, GET /labels/layouts: until api/__init__.py lists labels.bp
 
 
 @bp.get("/box/<id:box_id>")
@@ -102,3 +103,10 @@ def list_box_containers(box_id, offset=None, limit=None):
 def box_history(box_id, offset=None, limit=None):
     """A page of one box's changes, newest first."""
     return history.of_row("box", box_id, offset, limit)
+
+
+@bp.get("/box/<id:box_id>/label")
+@documented(labels.label_operation("box"))
+def box_label(box_id):
+    """The box's label as PDF, PNG or ZPL (format, layout, dpi); 409 without a barcode."""
+    return labels.single("box", box_id)

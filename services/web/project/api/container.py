@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import history, rows, storage
+from . import history, labels, rows, storage
 from .openapi import documented, list_operation
 from .validation import BARCODE, POSITION, reference, text
 
@@ -105,3 +105,10 @@ def dispose_container(container_id):
 def container_history(container_id, offset=None, limit=None):
     """A page of one container's changes, newest first."""
     return history.of_row("container", container_id, offset, limit)
+
+
+@bp.get("/container/<id:container_id>/label")
+@documented(labels.label_operation("container"))
+def container_label(container_id):
+    """The container's label as PDF, PNG or ZPL (format, layout, dpi); 409 without a barcode."""
+    return labels.single("container", container_id)

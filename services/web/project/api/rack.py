@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import box, history, rows
+from . import box, history, labels, rows
 from .openapi import documented, list_operation
 from .validation import BARCODE, name_field, reference
 
@@ -73,3 +73,10 @@ def list_rack_boxes(rack_id, offset=None, limit=None):
 def rack_history(rack_id, offset=None, limit=None):
     """A page of one rack's changes, newest first."""
     return history.of_row("rack", rack_id, offset, limit)
+
+
+@bp.get("/rack/<id:rack_id>/label")
+@documented(labels.label_operation("rack"))
+def rack_label(rack_id):
+    """The rack's label as PDF, PNG or ZPL (format, layout, dpi); 409 without a barcode."""
+    return labels.single("rack", rack_id)
