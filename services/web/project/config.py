@@ -17,6 +17,17 @@ def env_int(name, default):
         raise ValueError(f"{name} must be an integer, not {raw!r}") from None
 
 
+def env_float(name, default):
+    """Return the number in environment variable `name`, or `default`."""
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_bool(name, default):
     """Return the boolean in environment variable `name` (true/false, 1/0, yes/no), or `default`."""
     raw = os.environ.get(name, "").strip().lower()
@@ -31,6 +42,8 @@ class Config:
     """Settings of one app; `create_app(test_config)` may override any of them."""
 
     DATABASE_URL = os.environ.get("DATABASE_URL", "")
+    DATABASE_REPLICA_URLS = os.environ.get("DATABASE_REPLICA_URLS", "")  # comma-separated; GETs read there
+    REPLICA_MAX_LAG_S = env_float("REPLICA_MAX_LAG_S", 10.0)  # a replica further behind serves no reads
     DB_POOL_SIZE = env_int("DB_POOL_SIZE", 10)
     DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 5)
     DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
