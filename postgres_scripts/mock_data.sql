@@ -74,3 +74,31 @@ UPDATE container c
 SELECT setval(pg_get_serial_sequence(t, 'id'), seeded)
   FROM (VALUES ('rack', 1), ('box', 2)) AS s (t, seeded)
  WHERE coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0) < seeded;
+
+-- Samples (migration 0007): container 1 held 1000 uL of plasma; two 100 uL aliquots (containers
+-- 4 and 5) and 200 uL extracted into 40 ug of DNA (container 6) were taken from it: 500 uL left.
+-- The children are in freezer 2, in no box.
+UPDATE container
+   SET sample_type = 'plasma', quantity = 1000, unit = 'uL', collected_at = '2026-03-02 09:30:00+00',
+       expires_at = '2031-03-02'
+ WHERE id = 1 AND sample_type IS NULL AND quantity IS NULL;
+
+INSERT INTO container (id, uuid, description, freezer_id, barcode, sample_type, quantity, unit, collected_at,
+                       expires_at, lineage, parent_ids) VALUES
+    (4, '7e3b1a52-9c0d-4f6e-8a21-3b5c7d9e1f04', 'Plasma aliquots, box A', 2, 'S000001', 'plasma', 100, 'uL',
+     '2026-03-02 09:30:00+00', '2031-03-02', 'aliquot', '{1}'),
+    (5, 'a1c3e5f7-2b4d-4c6e-9f80-1a2b3c4d5e05', 'Plasma aliquots, box A', 2, 'S000002', 'plasma', 100, 'uL',
+     '2026-03-02 09:30:00+00', '2031-03-02', 'aliquot', '{1}'),
+    (6, 'd4e6f8a0-5b7c-4d9e-8f12-3c4d5e6f7a06', 'DNA extracted from container 1', 2, 'S000003', 'DNA', 40, 'ug',
+     '2026-03-02 09:30:00+00', NULL, 'derivative', '{1}')
+ON CONFLICT (id) DO NOTHING;
+
+UPDATE container SET quantity = 500
+ WHERE id = 1 AND quantity = 1000 AND unit = 'uL'
+   AND (SELECT count(*) FROM container WHERE parent_ids = '{1}' AND id IN (4, 5, 6)) = 3;
+
+SELECT setval(pg_get_serial_sequence(t, 'id'), seeded)
+  FROM (VALUES ('container', 6)) AS s (t, seeded)
+ WHERE coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0) < seeded;
+SELECT setval('container_barcode_seq', 3)
+ WHERE coalesce(pg_sequence_last_value('container_barcode_seq'), 0) < 3;

@@ -6,6 +6,14 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
 
+CREATE FUNCTION public.canonical_unit(unit text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN unit IN (E'\u00b5L', E'\u03bcL') THEN 'uL'
+                WHEN unit IN (E'\u00b5g', E'\u03bcg') THEN 'ug'
+                ELSE unit END
+$$;
+
 CREATE FUNCTION public.carry_contents() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -70,6 +78,47 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.check_container_sample() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.unit := canonical_unit(NEW.unit);
+    IF NEW.unit IS NULL THEN
+        NEW.initial_quantity := NULL;
+    ELSIF TG_OP = 'INSERT' OR OLD.initial_quantity IS NULL OR OLD.unit IS NULL THEN
+        NEW.initial_quantity := NEW.quantity;
+    ELSIF units_convertible(OLD.unit, NEW.unit) THEN
+        NEW.initial_quantity := convert_quantity(OLD.initial_quantity, OLD.unit, NEW.unit);
+    ELSE
+        NEW.initial_quantity := NEW.quantity;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW.lineage IS DISTINCT FROM OLD.lineage OR NEW.parent_ids IS DISTINCT FROM OLD.parent_ids THEN
+            RAISE EXCEPTION 'the lineage of container % is fixed', OLD.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'container_lineage_fixed', TABLE = 'container';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF cardinality(NEW.parent_ids) > 0 THEN
+        IF NEW.id = ANY (NEW.parent_ids)
+           OR (SELECT count(DISTINCT p) FROM unnest(NEW.parent_ids) AS p) <> cardinality(NEW.parent_ids) THEN
+            RAISE EXCEPTION 'the parents of container % are not distinct other containers', NEW.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'container_lineage_parents', TABLE = 'container';
+        END IF;
+        IF (SELECT count(*) FROM (SELECT FROM container WHERE id = ANY (NEW.parent_ids) FOR KEY SHARE) AS p)
+           <> cardinality(NEW.parent_ids) THEN
+            RAISE EXCEPTION 'a parent of container % does not exist', NEW.id
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'container_parent_exists', TABLE = 'container';
+        END IF;
+        IF EXISTS (SELECT FROM container WHERE id = ANY (NEW.parent_ids) AND status = 'disposed') THEN
+            RAISE EXCEPTION 'a parent of container % is disposed', NEW.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'container_parent_disposed', TABLE = 'container';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 CREATE FUNCTION public.check_lab_permission() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -120,6 +169,19 @@ BEGIN
         END IF;
     END IF;
     RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.convert_quantity(amount numeric, from_unit text, to_unit text) RETURNS numeric
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+BEGIN
+    IF unit_dimension(canonical_unit(from_unit)) IS DISTINCT FROM unit_dimension(canonical_unit(to_unit))
+       OR unit_dimension(canonical_unit(from_unit)) IS NULL THEN
+        RAISE EXCEPTION '% cannot be converted into %', from_unit, to_unit
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'quantity_units_convertible';
+    END IF;
+    RETURN trim_scale(amount * unit_factor(canonical_unit(from_unit)) / unit_factor(canonical_unit(to_unit)));
 END
 $$;
 
@@ -247,6 +309,40 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.refuse_parent_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT FROM container WHERE parent_ids @> ARRAY[OLD.id]) THEN
+        RAISE EXCEPTION 'container % is the parent of other containers', OLD.id
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'container_is_a_parent', TABLE = 'container';
+    END IF;
+    RETURN OLD;
+END
+$$;
+
+CREATE FUNCTION public.unit_dimension(unit text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN unit IN ('L', 'mL', 'uL') THEN 'volume'
+                WHEN unit IN ('g', 'mg', 'ug', 'ng') THEN 'mass'
+                WHEN unit IN ('cells', 'items') THEN unit END
+$$;
+
+CREATE FUNCTION public.unit_factor(unit text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT CASE unit WHEN 'L' THEN 1000000 WHEN 'mL' THEN 1000 WHEN 'uL' THEN 1
+                     WHEN 'g' THEN 1000000000 WHEN 'mg' THEN 1000000 WHEN 'ug' THEN 1000 WHEN 'ng' THEN 1
+                     WHEN 'cells' THEN 1 WHEN 'items' THEN 1 END
+$$;
+
+CREATE FUNCTION public.units_convertible(from_unit text, to_unit text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT unit_dimension(canonical_unit(from_unit)) = unit_dimension(canonical_unit(to_unit))
+$$;
+
 CREATE TABLE public.api_token (
     id integer NOT NULL,
     user_id integer NOT NULL,
@@ -341,11 +437,42 @@ CREATE TABLE public.container (
     "position" text,
     status text DEFAULT 'in_storage'::text NOT NULL,
     status_note text,
+    sample_type text,
+    quantity numeric,
+    unit text,
+    initial_quantity numeric,
+    freeze_thaw_count integer DEFAULT 0 NOT NULL,
+    collected_at timestamp with time zone,
+    expires_at date,
+    lineage text DEFAULT 'primary'::text NOT NULL,
+    parent_ids integer[] DEFAULT '{}'::integer[] NOT NULL,
     CONSTRAINT container_barcode_trimmed CHECK ((barcode ~ '^\S(.*\S)?$'::text)),
+    CONSTRAINT container_freeze_thaw_count_not_negative CHECK ((freeze_thaw_count >= 0)),
+    CONSTRAINT container_initial_quantity_range CHECK (((initial_quantity >= (0)::numeric) AND (initial_quantity <= '1000000000000000'::numeric))),
+    CONSTRAINT container_initial_quantity_with_unit CHECK (((initial_quantity IS NULL) OR (unit IS NOT NULL))),
+    CONSTRAINT container_lineage_known CHECK ((lineage = ANY (ARRAY['primary'::text, 'aliquot'::text, 'derivative'::text, 'pool'::text]))),
+    CONSTRAINT container_lineage_parents CHECK (((array_position(parent_ids, NULL::integer) IS NULL) AND (COALESCE(array_ndims(parent_ids), 1) = 1) AND
+CASE lineage
+    WHEN 'primary'::text THEN (cardinality(parent_ids) = 0)
+    WHEN 'pool'::text THEN ((cardinality(parent_ids) >= 2) AND (cardinality(parent_ids) <= 100))
+    ELSE (cardinality(parent_ids) = 1)
+END)),
     CONSTRAINT container_position_format CHECK (("position" ~ '^[A-Z][1-9][0-9]?$'::text)),
     CONSTRAINT container_position_with_box CHECK (((box_id IS NULL) = ("position" IS NULL))),
-    CONSTRAINT container_status_known CHECK ((status = ANY (ARRAY['in_storage'::text, 'checked_out'::text, 'disposed'::text])))
+    CONSTRAINT container_quantity_not_negative CHECK ((quantity >= (0)::numeric)),
+    CONSTRAINT container_quantity_range CHECK ((quantity <= '1000000000000000'::numeric)),
+    CONSTRAINT container_quantity_with_unit CHECK (((quantity IS NULL) OR (unit IS NOT NULL))),
+    CONSTRAINT container_sample_type_trimmed CHECK (((sample_type ~ '^\S(.*\S)?$'::text) AND (length(sample_type) <= 100))),
+    CONSTRAINT container_status_known CHECK ((status = ANY (ARRAY['in_storage'::text, 'checked_out'::text, 'disposed'::text]))),
+    CONSTRAINT container_unit_known CHECK ((unit = ANY (ARRAY['L'::text, 'mL'::text, 'uL'::text, 'g'::text, 'mg'::text, 'ug'::text, 'ng'::text, 'cells'::text, 'items'::text])))
 );
+
+CREATE SEQUENCE public.container_barcode_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
 
 ALTER TABLE public.container ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.container_id_seq
@@ -381,6 +508,7 @@ CREATE TABLE public.history (
     new_row jsonb,
     changed_at timestamp with time zone DEFAULT now() NOT NULL,
     actor text NOT NULL,
+    xact xid8 DEFAULT pg_current_xact_id(),
     CONSTRAINT history_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
 );
 
@@ -563,9 +691,15 @@ CREATE INDEX computer_site_id_idx ON public.computer USING btree (site_id, id);
 
 CREATE INDEX container_box_id_idx ON public.container USING btree (box_id, id);
 
+CREATE INDEX container_expires_at_idx ON public.container USING btree (expires_at, id) WHERE (expires_at IS NOT NULL);
+
 CREATE INDEX container_freezer_id_idx ON public.container USING btree (freezer_id, id);
 
-CREATE INDEX container_search_idx ON public.container USING gin (((((((uuid)::text || ''::text) || COALESCE(barcode, ''::text)) || ''::text) || COALESCE(description, ''::text))) public.gin_trgm_ops);
+CREATE INDEX container_parent_ids_idx ON public.container USING gin (parent_ids);
+
+CREATE INDEX container_sample_type_idx ON public.container USING btree (sample_type, id) WHERE (sample_type IS NOT NULL);
+
+CREATE INDEX container_search_idx ON public.container USING gin (((((((((uuid)::text || ''::text) || COALESCE(barcode, ''::text)) || ''::text) || COALESCE(description, ''::text)) || ''::text) || COALESCE(sample_type, ''::text))) public.gin_trgm_ops);
 ALTER INDEX public.container_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
 
 CREATE INDEX freezer_name_idx ON public.freezer USING btree (name, id);
@@ -627,9 +761,13 @@ CREATE TRIGGER container_history AFTER DELETE OR UPDATE ON public.container FOR 
 
 CREATE TRIGGER container_insert_history AFTER INSERT ON public.container REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
+CREATE TRIGGER container_parent_delete BEFORE DELETE ON public.container FOR EACH ROW EXECUTE FUNCTION public.refuse_parent_delete();
+
 CREATE TRIGGER container_permission BEFORE INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 
 CREATE TRIGGER container_place BEFORE INSERT OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_container_place();
+
+CREATE TRIGGER container_sample BEFORE INSERT OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_container_sample();
 
 CREATE TRIGGER freezer_history AFTER DELETE OR UPDATE ON public.freezer FOR EACH ROW EXECUTE FUNCTION public.record_history();
 

@@ -54,6 +54,7 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
     MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 20 * 1024 * 1024)  # POST /containers/import only
     IMPORT_STATEMENT_TIMEOUT_MS = env_int("IMPORT_STATEMENT_TIMEOUT_MS", 120_000)  # its statements, too
+    BARCODE_PREFIX = os.environ.get("BARCODE_PREFIX", "S")  # a new aliquot's barcode: S000123
     POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))
     APP_ENV = os.environ.get("APP_ENV", "development")  # "production" refuses placeholder secrets
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)  # proxies in front whose X-Forwarded-* to trust
@@ -66,6 +67,7 @@ class Config:
     )  # POST /auth/tokens, per client address and per username
     RATELIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis unreachable: each process counts alone meanwhile
+    EVENTS_HEARTBEAT_S = env_float("EVENTS_HEARTBEAT_S", 15.0)  # GET /events: a ": ping" line this often
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "")  # comma-separated origins; empty: no CORS
     LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if APP_ENV == "production" else "text")
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")  # empty: no error reports

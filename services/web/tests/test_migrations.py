@@ -52,7 +52,10 @@ def everything(conn):
     )
     rows = {t: query(conn, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
     rows["container"] = query(conn, "SELECT id, uuid, description, freezer_id FROM container ORDER BY id")
-    return rows  # containers as they were before migration 0003 added columns
+    rows["history"] = query(
+        conn, "SELECT id, table_name, row_id, operation, old_row, new_row, changed_at, actor FROM history ORDER BY 1"
+    )
+    return rows  # containers as they were before migration 0003 added columns, history before 0007
 
 
 def test_a_database_made_before_migrations_upgrades_in_place_without_loss(fresh):

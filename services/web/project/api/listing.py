@@ -51,6 +51,7 @@ class Listing:
     search: tuple = ()  # the columns q matches
     columns_of: dict = field(default_factory=dict)  # filter parameter -> column, where they differ
     minimums: frozenset = frozenset()  # filter parameters meaning "column >= value"
+    befores: frozenset = frozenset()  # filter parameters meaning "column < value" (expires_before)
     key_schemas: dict = field(default_factory=dict)  # sort-key column that is no field -> its schema
     search_parts: tuple = ()  # statements of its own for searches, if the list has them
 
@@ -186,8 +187,12 @@ def parse_query(listing, offset, limit, parent, fixed):
     spec = PageSpec(
         keys,
         0,
-        filters={**{columns[n]: v for n, v in values.items() if n not in listing.minimums}, **(fixed or {})},
+        filters={
+            **{columns[n]: v for n, v in values.items() if n not in listing.minimums | listing.befores},
+            **(fixed or {}),
+        },
         minimums={columns[n]: v for n, v in values.items() if n in listing.minimums},
+        befores={columns[n]: v for n, v in values.items() if n in listing.befores},
         q=q,
         parent=parent,
         count_limit=count_limit(),

@@ -113,7 +113,7 @@ TRANSITIONS = {  # action -> (status after, statuses before, field of the note, 
         "in_storage",
         ["checked_out"],
         None,
-        {"box_id": reference("box", required=False), "position": POSITION},
+        {"box_id": reference("box", required=False), "position": POSITION, "thawed": {"type": "boolean"}},
         "checked in",
     ),
     "dispose": ("disposed", ["in_storage", "checked_out"], "reason", {"reason": text(2000)}, "disposed"),
@@ -244,6 +244,7 @@ def transition(row_id, action):
         move="box_id" in body,
         box_id=body.get("box_id"),
         position=body.get("position"),
+        thawed=action == "check-in" and body.get("thawed", True),  # the tube was out: one thaw
     )
     if row is None:
         container = CONTAINER.read(get_cursor(), id=row_id)

@@ -6,7 +6,8 @@
 -- name: read^
 -- Container %(id)s with its version, or none.
 SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-       md5(container::text) AS version
+       sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+       freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(container::text) AS version
   FROM container
  WHERE id = %(id)s;
 
@@ -17,53 +18,69 @@ SELECT EXISTS (SELECT FROM container WHERE id = %(id)s);
 -- name: list@
 -- Every container, or with %(pattern)s (a LIKE pattern) those whose searched text matches it
 -- (container_search_idx); paging.page filters, orders and cuts it.
-SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note
+SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
+       sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+       freeze_thaw_count, collected_at, expires_at, lineage, parent_ids
   FROM container
  WHERE %(pattern)s::text IS NULL
-    OR (uuid::text || E'\x1f' || coalesce(barcode, '') || E'\x1f' || coalesce(description, '')) ILIKE %(pattern)s;
+    OR (uuid::text || E'\x1f' || coalesce(barcode, '') || E'\x1f' || coalesce(description, '') || E'\x1f'
+        || coalesce(sample_type, '')) ILIKE %(pattern)s;
 
 -- name: create^
 -- A new container with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).
-INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status, status_note)
+INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
+                       sample_type, quantity, unit, collected_at, expires_at)
 VALUES (free_id('container'), coalesce(%(uuid)s, gen_random_uuid()), %(description)s, %(freezer_id)s, %(barcode)s, %(box_id)s,
-        %(position)s, coalesce(%(status)s, 'in_storage'), %(status_note)s)
+        %(position)s, coalesce(%(status)s, 'in_storage'), %(status_note)s, %(sample_type)s, %(quantity)s,
+        %(unit)s, %(collected_at)s, %(expires_at)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-          md5(container::text) AS version;
+          sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+          freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(container::text) AS version;
 
 -- name: upsert^
 -- Container %(id)s created, or all its columns replaced; `created` tells which.
-INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status, status_note)
+INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
+                       sample_type, quantity, unit, collected_at, expires_at)
 VALUES (%(id)s, coalesce(%(uuid)s, gen_random_uuid()), %(description)s, %(freezer_id)s, %(barcode)s, %(box_id)s,
-        %(position)s, coalesce(%(status)s, 'in_storage'), %(status_note)s)
+        %(position)s, coalesce(%(status)s, 'in_storage'), %(status_note)s, %(sample_type)s, %(quantity)s,
+        %(unit)s, %(collected_at)s, %(expires_at)s)
 ON CONFLICT (id) DO UPDATE
    SET uuid = coalesce(%(uuid)s, container.uuid), description = EXCLUDED.description,
        freezer_id = EXCLUDED.freezer_id, barcode = EXCLUDED.barcode, box_id = EXCLUDED.box_id,
        position = EXCLUDED.position, status = coalesce(%(status)s, container.status),
-       status_note = EXCLUDED.status_note
+       status_note = EXCLUDED.status_note, sample_type = EXCLUDED.sample_type, quantity = EXCLUDED.quantity,
+       unit = EXCLUDED.unit, collected_at = EXCLUDED.collected_at, expires_at = EXCLUDED.expires_at
 RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-          md5(container::text) AS version, (xmax = 0) AS created;
+          sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+          freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(container::text) AS version, (xmax = 0) AS created;
 
 -- name: insert^
 -- Container %(id)s created, or none if it exists.
-INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status, status_note)
+INSERT INTO container (id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
+                       sample_type, quantity, unit, collected_at, expires_at)
 VALUES (%(id)s, coalesce(%(uuid)s, gen_random_uuid()), %(description)s, %(freezer_id)s, %(barcode)s, %(box_id)s,
-        %(position)s, coalesce(%(status)s, 'in_storage'), %(status_note)s)
+        %(position)s, coalesce(%(status)s, 'in_storage'), %(status_note)s, %(sample_type)s, %(quantity)s,
+        %(unit)s, %(collected_at)s, %(expires_at)s)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-          md5(container::text) AS version;
+          sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+          freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(container::text) AS version;
 
 -- name: update^
 -- Container %(id)s with the columns in %(changes)s (a JSON object) changed, if its
 -- version is one of %(versions)s (NULL: any); none if there is no such container or version.
 UPDATE container
-   SET (uuid, description, freezer_id, barcode, box_id, position, status, status_note) =
-       (SELECT uuid, description, freezer_id, barcode, box_id, position, status, status_note
+   SET (uuid, description, freezer_id, barcode, box_id, position, status, status_note, sample_type, quantity,
+        unit, collected_at, expires_at) =
+       (SELECT uuid, description, freezer_id, barcode, box_id, position, status, status_note, sample_type,
+               quantity, unit, collected_at, expires_at
           FROM jsonb_populate_record(container, %(changes)s::jsonb))
  WHERE id = %(id)s AND (%(versions)s::text[] IS NULL OR md5(container::text) = ANY (%(versions)s::text[]))
 RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-          md5(container::text) AS version;
+          sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+          freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(container::text) AS version;
 
 -- name: delete^
 -- Container %(id)s deleted, if its version is one of %(versions)s (NULL: any); none if
@@ -71,21 +88,25 @@ RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, 
 DELETE FROM container
  WHERE id = %(id)s AND (%(versions)s::text[] IS NULL OR md5(container::text) = ANY (%(versions)s::text[]))
 RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-          md5(container::text) AS version;
+          sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+          freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(container::text) AS version;
 
 -- name: transition^
 -- Container %(id)s given %(status)s and %(note)s, if its status is one of %(sources)s (none
 -- otherwise): disposed, it leaves its box; with %(move)s, it goes to box %(box_id)s at
--- %(position)s (a NULL box: out of any box, in its freezer), and to that box's freezer.
+-- %(position)s (a NULL box: out of any box, in its freezer), and to that box's freezer; with
+-- %(thawed)s, one more freeze-thaw cycle.
 UPDATE container c
    SET status = %(status)s, status_note = %(note)s,
+       freeze_thaw_count = c.freeze_thaw_count + CASE WHEN %(thawed)s THEN 1 ELSE 0 END,
        box_id = CASE WHEN %(status)s = 'disposed' THEN NULL WHEN %(move)s THEN %(box_id)s ELSE c.box_id END,
        position = CASE WHEN %(status)s = 'disposed' THEN NULL WHEN %(move)s THEN %(position)s
                        ELSE c.position END,
        freezer_id = coalesce((SELECT b.freezer_id FROM box b WHERE %(move)s AND b.id = %(box_id)s), c.freezer_id)
  WHERE c.id = %(id)s AND c.status = ANY (%(sources)s::text[])
 RETURNING id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
-          md5(c::text) AS version;
+          sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+          freeze_thaw_count, collected_at, expires_at, lineage, parent_ids, md5(c::text) AS version;
 
 -- name: move_problems*
 -- Why moves of %(moves)s (a JSON array of {index, container_id, box_id, position}) cannot be
@@ -140,6 +161,8 @@ WITH moved AS (
      WHERE c.id = m.container_id
     RETURNING m.index, c.*
 )
-SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note
+SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, status_note,
+       sample_type, quantity::float8 AS quantity, unit, initial_quantity::float8 AS initial_quantity,
+       freeze_thaw_count, collected_at, expires_at, lineage, parent_ids
   FROM moved
  ORDER BY index;

@@ -47,6 +47,7 @@ class PageSpec:
     after: tuple | None = None  # key values of the row to start after
     filters: dict = field(default_factory=dict)  # column -> value: only rows where column = value
     minimums: dict = field(default_factory=dict)  # column -> value: only rows where column >= value
+    befores: dict = field(default_factory=dict)  # column -> value: only rows where column < value
     q: str | None = None
     parent: tuple | None = None  # (column, parent id, the parent's `exists` query)
     count_limit: int | None = None  # count at most this many rows, then estimate; None: exact
@@ -125,6 +126,7 @@ def statement(cur, parts, spec, params=None):
     }
     conditions = [compare(column, "=", value, params) for column, value in spec.filters.items()]
     conditions += [compare(column, ">=", value, params) for column, value in spec.minimums.items()]
+    conditions += [compare(column, "<", value, params) for column, value in spec.befores.items()]
     parent_found = sql.SQL("true")
     if spec.parent:  # the parent's `exists` statement takes its id as %(id)s
         column, params["id"], exists = spec.parent
