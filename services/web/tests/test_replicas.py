@@ -6,8 +6,10 @@ what it answers: while a replica's replay is paused, a change made on the primar
 
 import contextlib
 import re
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -24,12 +26,15 @@ TOKEN_HEADER = "X-Consistency-Token"
 
 
 @pytest.fixture(scope="module")
-def standbys(pg_server, database_url, tmp_path_factory):
-    """Return two running replicas of the test server."""
+def standbys(pg_server, database_url):
+    """Return two running replicas of the test server (not under /tmp/pytest-of-root: see test_failover)."""
     if pg_server is None:
         pytest.skip("TEST_DATABASE_URL is set: the tests do not control that server")
-    tmp = tmp_path_factory.mktemp("rep")
-    with replica(pg_server, tmp / "r1") as first, replica(pg_server, tmp / "r2") as second:
+    with (
+        tempfile.TemporaryDirectory(prefix="labinv-rep-") as tmp,
+        replica(pg_server, Path(tmp) / "r1") as first,
+        replica(pg_server, Path(tmp) / "r2") as second,
+    ):
         yield [first, second]
 
 
