@@ -45,6 +45,22 @@ BEGIN
 END
 $$;
 
+-- Whether `value` is a valid `kind` ('timestamptz' or 'date'): the CSV import checks a line's times
+-- before it inserts them (pg_input_is_valid is PostgreSQL 16's).
+CREATE FUNCTION is_valid_time(value text, kind text) RETURNS boolean
+LANGUAGE plpgsql STABLE STRICT AS $$
+BEGIN
+    IF kind = 'date' THEN
+        PERFORM value::date;
+    ELSE
+        PERFORM value::timestamptz;
+    END IF;
+    RETURN true;
+EXCEPTION WHEN data_exception THEN
+    RETURN false;
+END
+$$;
+
 -- Whether `from_unit` converts into `to_unit` (the question convert_quantity answers with an error).
 CREATE FUNCTION units_convertible(from_unit text, to_unit text) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -152,7 +168,7 @@ CREATE INDEX container_search_idx ON container USING gin (
 ALTER INDEX container_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
 
 -- The number in a new container's barcode (BARCODE_PREFIX and six digits: S000123).
-CREATE SEQUENCE container_barcode_seq;
+CREATE SEQUENCE container_barcode_seq OWNED BY container.barcode;  -- TRUNCATE ... RESTART IDENTITY restarts it
 
 -- The transaction that wrote each history row (rows written before this migration: none), so the
 -- events of one request are found together. A default set apart from ADD COLUMN rewrites nothing.

@@ -84,6 +84,15 @@ CHECKS = {  # check and exclusion constraints, and the triggers' rules: -> (stat
     "container_position_with_box": (422, "position", "is required with a box_id, and absent without"),
     "container_box_in_freezer": (422, "box_id", "is a box in another freezer than freezer_id"),
     "box_rack_in_freezer": (422, "rack_id", "is a rack in another freezer than freezer_id"),
+    "container_quantity_not_negative": (409, "quantity", "would go below zero"),
+    "container_quantity_range": (422, "quantity", "must be a number from 0 to 1e15"),
+    "container_quantity_with_unit": (422, "unit", "is required with a quantity"),
+    "quantity_units_convertible": (422, "unit", "cannot be converted: volume, mass and counts do not mix"),
+    "container_parent_exists": (422, "parent_ids", "names a container that does not exist"),
+    "container_parent_disposed": (409, "parent_ids", "names a disposed container"),
+    "container_is_a_parent": (409, "id", "is the parent of other containers: they name it"),
+    "container_lineage_fixed": (409, "lineage", "is fixed when the container is made"),
+    "container_lineage_parents": (422, "parent_ids", "do not fit the lineage"),
 }
 FOREIGN_KEYS = {  # constraint -> (the referencing field, the table it refers to)
     "site_lab_id_fkey": ("lab_id", "lab"),

@@ -5,7 +5,10 @@ import io
 from .queries import load
 
 SQL = load("container_import")
-COLUMNS = ("uuid", "barcode", "description", "freezer_id", "box_id", "position", "status")  # COPY's order
+COLUMNS = (  # COPY's order
+    "uuid", "barcode", "description", "freezer_id", "box_id", "position", "status", "sample_type", "quantity",
+    "unit", "collected_at", "expires_at", "freeze_thaw_count", "parent_barcode",
+)  # fmt: skip
 ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
