@@ -18,7 +18,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0))
 # it after each answer) and go on serving while one request waits on the database.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-keepalive = 5
+keepalive = 75  # nginx keeps its connections open for 60 s (nginx.conf, upstream app), and closes first
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The database cancels a statement after 5 s (DB_STATEMENT_TIMEOUT_MS), gunicorn

@@ -10,10 +10,13 @@ import contextlib
 import gzip
 import json
 import re
+import threading
 import time
+from pathlib import Path
 
 import pytest
 import topology_servers as servers
+from conftest import query
 from flask import request
 from test_compose import PROD, read_env, services
 from test_dockerfiles import NGINX, env
@@ -540,10 +543,22 @@ def replicas(database_url, tmp_path_factory):
         stack.enter_context(servers.redis_server(tmp, redis_port))
         for address, log in zip(REPLICAS, logs, strict=True):
             stack.enter_context(servers.gunicorn(database_url, app_port, log, address, settings))
-        resolver = f"resolver 127.0.0.1:{stack.enter_context(servers.dns(REPLICAS))} valid=10s;"
-        upstream = f"web:{app_port}"
-        stack.enter_context(servers.nginx(tmp, port, upstream, {RESOLVER: resolver}))
+        stack.enter_context(servers.nginx(tmp, port, *web_upstream(stack, app_port)))
         yield port, logs
+
+
+def web_upstream(stack, app_port):
+    """Return nginx's upstream and edits for the REPLICAS on `app_port`, as this machine's nginx can.
+
+    With `resolve` (nginx 1.27.3+, as in the image) nginx finds both by the name `web`, from a
+    DNS server giving both; Debian 12's 1.22 looks names up only at start, so it gets the two
+    addresses Docker's DNS would give, written out.
+    """
+    if servers.nginx_resolves():
+        resolver = f"resolver 127.0.0.1:{stack.enter_context(servers.dns(REPLICAS))} valid=10s;"
+        return f"web:{app_port}", {RESOLVER: resolver}
+    written_out = " ".join(f"server {address}:{app_port};" for address in REPLICAS)
+    return "unused", {servers.UPSTREAM_SERVER: written_out}
 
 
 def test_a_rate_limit_holds_in_total_across_replicas_and_their_workers(replicas, pg_conn):
@@ -570,3 +585,89 @@ def test_password_attempts_for_one_username_are_limited_across_addresses_and_rep
     assert replies[0].headers["RateLimit-Policy"] == (
         f'"password-username";q={AUTH_LIMIT};w=60, "password-address";q={AUTH_LIMIT};w=60'
     )
+
+
+def upstream_connections(app_port):
+    """Return how many established TCP connections have 127.0.0.x:app_port as their local end."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        count += int(local.split(":")[1], 16) == app_port and state == "01"  # 01: ESTABLISHED
+    return count
+
+
+@pytest.fixture
+def two_webs(database_url, tmp_path):
+    """Run two gunicorns (no rate limits) behind nginx; yield nginx's port, the app's, and a stopper per web."""
+    if not servers.NGINX.exists():
+        pytest.skip(NO_NGINX)
+    port, app_port = servers.free_port(), servers.free_port()
+    with contextlib.ExitStack() as stack:
+        webs = []
+        for address in REPLICAS:
+            web = stack.enter_context(contextlib.ExitStack())
+            log = tmp_path / f"gunicorn-{address}.log"
+            web.enter_context(
+                servers.gunicorn(database_url, app_port, log, address, {"RATE_LIMIT_ENABLED": "false"})
+            )
+            webs.append(web)
+        stack.enter_context(servers.nginx(tmp_path, port, *web_upstream(stack, app_port)))
+        yield port, app_port, webs
+
+
+def test_nginx_keeps_its_connections_to_the_webs_open_between_requests(two_webs, pg_conn):
+    port, app_port, _ = two_webs
+    for _ in range(20):
+        assert servers.request(port, "GET", "/site/1").status == 200
+    assert 0 < upstream_connections(app_port) <= 8  # kept open, and reused: not one per request
+
+
+def test_a_web_stopping_under_reads_gives_no_get_an_error(two_webs, pg_conn):
+    port, _, webs = two_webs
+    statuses, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            statuses.append(servers.request(port, "GET", "/site/1").status)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        time.sleep(0.5)
+        webs[0].close()  # gunicorn stops; nginx's kept-alive connections to it close
+        before = len(statuses)
+        deadline = time.monotonic() + 10
+        while len(statuses) < before + 100 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert set(statuses) == {200} and len(statuses) > before + 100
+
+
+def test_a_get_is_retried_on_another_web_and_a_post_is_not(database_url, tmp_path, pg_conn):
+    if not servers.NGINX.exists():
+        pytest.skip(NO_NGINX)
+    port, app_port = servers.free_port(), servers.free_port()
+    with contextlib.ExitStack() as stack:
+        silent = stack.enter_context(servers.silent_upstream())  # a web that hangs: nginx times out
+        # (max_fails=0: it stays in turn however often it fails, so the POSTs meet it too)
+        writes = {"ALLOW_ANONYMOUS_WRITES": "true"}
+        stack.enter_context(
+            servers.gunicorn(database_url, app_port, tmp_path / "gunicorn.log", settings=writes)
+        )
+        edits = {
+            "proxy_read_timeout 50s;": "proxy_read_timeout 1s;",
+            servers.UPSTREAM_SERVER: f"server 127.0.0.1:{silent} max_fails=0; server 127.0.0.1:{app_port};",
+        }
+        stack.enter_context(servers.nginx(tmp_path, port, "unused", edits))
+        gets = [servers.request(port, "GET", "/site/1").status for _ in range(4)]
+        body, headers = json.dumps({"name": "once"}).encode(), {"Content-Type": "application/json"}
+        posts = [
+            servers.request(port, "POST", "/sites/", body=body, headers=headers).status for _ in range(4)
+        ]
+    assert gets == [200] * 4  # the silent one timed out; another web answered
+    assert sorted(set(posts)) == [201, 504]  # never sent twice: the silent web may have acted on it
+    assert query(pg_conn, "SELECT count(*) FROM site WHERE name = 'once'") == [(posts.count(201),)]

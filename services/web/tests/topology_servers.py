@@ -10,6 +10,7 @@ gets SIGINT if the tests die (as LocalPostgres does).
 
 import contextlib
 import dataclasses
+import functools
 import http.client
 import json
 import os
@@ -129,6 +130,8 @@ def nginx(prefix, port, upstream, edits=None, settings=None):
     for line, replacement in (edits or {}).items():
         assert line in template, f"nginx.conf has no line {line!r}"
         template = template.replace(line, replacement)
+    if not nginx_resolves():  # Debian 12's 1.22: an upstream's names are looked up once, at start
+        template = template.replace(UPSTREAM_SERVER, "server ${APP_UPSTREAM};")
     values = {
         "NGINX_LISTEN": f"127.0.0.1:{port}",
         "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,  # workers that can read the checkout
@@ -141,6 +144,17 @@ def nginx(prefix, port, upstream, edits=None, settings=None):
     conf.write_text(render(template, values))
     args = [str(NGINX), "-p", str(prefix), "-c", str(conf), "-g", f"daemon off; pid {prefix / 'nginx.pid'};"]
     return serving(args, prefix / "nginx.log", lambda: request(port, "GET", "/healthz"))
+
+
+UPSTREAM_SERVER = "server ${APP_UPSTREAM} resolve;"  # nginx.conf's upstream app
+
+
+@functools.cache
+def nginx_resolves():
+    """Tell whether this machine's nginx has an upstream server's `resolve` (1.27.3 and later)."""
+    banner = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True, check=True).stderr
+    version = tuple(int(part) for part in re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", banner).groups())
+    return version >= (1, 27, 3)
 
 
 def redis_server(prefix, port):
