@@ -40,10 +40,16 @@ def init_app(app):
             app,
             origins=origins,
             methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "X-Consistency-Token",
+            ],
             expose_headers=[
                 *("ETag", "Link", "Location", "X-Total-Count", "X-Total-Count-Estimated", "Retry-After"),
-                *("WWW-Authenticate", "RateLimit", "RateLimit-Policy", "X-Request-ID"),
+                *("WWW-Authenticate", "RateLimit", "RateLimit-Policy", "X-Request-ID", "X-Consistency-Token"),
             ],
             max_age=600,
         )
