@@ -215,9 +215,25 @@ def test_a_body_too_large_or_not_json_is_refused(client):
     problem(client.post("/labels", data=padded, content_type="application/json"), 413)
 
 
-def test_assign_missing_is_refused_until_barcodes_can_be_assigned(client):
-    body = problem(client.post("/labels", json={"container_ids": [3], "assign_missing": True}), 400)
-    assert list(body["errors"]) == ["assign_missing"]
+def test_assign_missing_gives_items_without_a_barcode_one_from_the_sequence_in_the_history(client):
+    query_string = {"container_ids": [3, 1], "assign_missing": True, "format": "zpl"}
+    response = client.post("/labels", json=query_string)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    barcode = client.get("/container/3").json["barcode"]
+    assert re.fullmatch(r"S\d{6}", barcode)
+    qr = re.findall(r"\^BQN,2,\d+\^FH\^FD(.*?)\^FS", response.get_data(as_text=True))
+    assert [unhex(data)[8:] for data in qr] == [barcode, "T-0001"]
+    change = client.get("/container/3/history").json[0]
+    assert change["operation"] == "UPDATE" and change["actor"] == "anonymous"
+    assert (change["old_row"]["barcode"], change["new_row"]["barcode"]) == (None, barcode)
+    again = client.post("/labels", json=query_string)
+    assert client.get("/container/3").json["barcode"] == barcode and again.data == response.data
+
+
+def test_assign_missing_changes_nothing_when_an_id_does_not_exist(client):
+    body = {"container_ids": [3, 99], "assign_missing": True}
+    problem(client.post("/labels", json=body), 422, "missing-item")
+    assert client.get("/container/3").json["barcode"] is None
 
 
 def test_writing_labels_needs_a_token_as_other_posts_do(app, client):
@@ -226,6 +242,9 @@ def test_writing_labels_needs_a_token_as_other_posts_do(app, client):
     assert client.get("/container/1/label").status_code == 200
     editor = {"Authorization": "Bearer labinv-demo-editor-token"}
     assert client.post("/labels", json={"container_ids": [1]}, headers=editor).status_code == 200
+    reader = {"Authorization": "Bearer labinv-demo-reader-token"}
+    body = {"container_ids": [3], "assign_missing": True}
+    assert client.post("/labels", json=body, headers=reader).status_code == 403
 
 
 def test_96_labels_render_in_time(client, pg_conn, capsys):

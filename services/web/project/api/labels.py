@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import labels as printing
 from ..database.queries import load
-from ..db import get_cursor
+from ..db import get_cursor, transaction
 from .errors import ApiError, plural
 from .listing import bad_parameters
 from .openapi import documented
@@ -53,7 +53,7 @@ LABELS = body_schema(
             "maximum": MAX_LABELS,
             "description": "of each label; default 1",
         },
-        "assign_missing": {"type": "boolean", "description": "not yet: false (the default) only"},
+        "assign_missing": {"type": "boolean", "description": "give items without a barcode a new one"},
     }
 )
 LAYOUTS = {
@@ -157,15 +157,22 @@ def single(kind, item_id):
 def print_labels():
     """One document with the label of every item in the body, in order; 422 or 409 naming items at fault."""
     body = checked(LABELS, json_object())
-    if body.get("assign_missing"):
-        raise ApiError(400, "Bad Request", "assign_missing is not available yet", "validation",
-                       errors={"assign_missing": "must be false: barcodes are not assigned yet"})  # fmt: skip
     ids = {f"{kind}_ids": body.get(f"{kind}_ids", []) for kind in KINDS}
     count = sum(map(len, ids.values())) * body.get("copies", 1)
     if not 1 <= count <= MAX_LABELS:
         detail = f"a request prints 1 to {MAX_LABELS} labels (ids times copies), not {count}"
         raise ApiError(400, "Bad Request", detail, "too-many-labels" if count else "no-labels")
-    rows = LABEL.items(get_cursor(), **ids)
+    if body.get("assign_missing"):  # an editor's act, in the history; reading labels changes nothing
+        with transaction() as cur:
+            LABEL.assign_missing(cur, prefix=current_app.config["BARCODE_PREFIX"], **ids)
+            rows = printable(LABEL.items(cur, **ids), ids)
+    else:
+        rows = printable(LABEL.items(get_cursor(), **ids), ids)
+    return render(rows, body, "labels")
+
+
+def printable(rows, ids):
+    """Return `rows`, read for `ids`; 422 naming ids that do not exist, 409 items without a barcode."""
     places = [f"{kind}_ids[{index}]" for kind in KINDS for index in range(len(ids[f"{kind}_ids"]))]
     absent = {
         place: f"{row['kind']} {row['id']} does not exist"
@@ -184,7 +191,7 @@ def print_labels():
     if bare:
         detail = "; ".join(bare.values()) + f": {NO_BARCODE}"
         raise ApiError(409, "Conflict", detail, "no-barcode", errors=bare)
-    return render(rows, body, "labels")
+    return rows
 
 
 def render(rows, options, name):

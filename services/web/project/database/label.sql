@@ -22,3 +22,15 @@ SELECT kind, id, found, barcode, name, description, sample_type, collected_at
           FROM unnest(%(rack_ids)s::integer[]) WITH ORDINALITY AS i (id, n)
           LEFT JOIN rack r ON r.id = i.id) AS item
  ORDER BY part, n;
+
+-- name: assign_missing$
+-- Each of containers %(container_ids)s, boxes %(box_ids)s and racks %(rack_ids)s that has no barcode
+-- given a new one: %(prefix)s and six digits of container_barcode_seq (the samples' sequence;
+-- barcodes are unique across the three tables). How many were given one.
+WITH c AS (UPDATE container SET barcode = %(prefix)s || lpad(nextval('container_barcode_seq')::text, 6, '0')
+            WHERE id = ANY (%(container_ids)s::integer[]) AND barcode IS NULL RETURNING id),
+     b AS (UPDATE box SET barcode = %(prefix)s || lpad(nextval('container_barcode_seq')::text, 6, '0')
+            WHERE id = ANY (%(box_ids)s::integer[]) AND barcode IS NULL RETURNING id),
+     r AS (UPDATE rack SET barcode = %(prefix)s || lpad(nextval('container_barcode_seq')::text, 6, '0')
+            WHERE id = ANY (%(rack_ids)s::integer[]) AND barcode IS NULL RETURNING id)
+SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM b) + (SELECT count(*) FROM r);
