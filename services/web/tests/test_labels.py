@@ -236,15 +236,19 @@ def test_assign_missing_changes_nothing_when_an_id_does_not_exist(client):
     assert client.get("/container/3").json["barcode"] is None
 
 
-def test_writing_labels_needs_a_token_as_other_posts_do(app, client):
+def test_printing_labels_is_a_read_but_assigning_barcodes_is_a_write(app, client):
     app.config["ALLOW_ANONYMOUS_WRITES"] = False
-    assert client.post("/labels", json={"container_ids": [1]}).status_code == 401
+    assert client.post("/labels", json={"container_ids": [1]}).status_code == 200
     assert client.get("/container/1/label").status_code == 200
-    editor = {"Authorization": "Bearer labinv-demo-editor-token"}
-    assert client.post("/labels", json={"container_ids": [1]}, headers=editor).status_code == 200
     reader = {"Authorization": "Bearer labinv-demo-reader-token"}
+    assert client.post("/labels", json={"container_ids": [1]}, headers=reader).status_code == 200
     body = {"container_ids": [3], "assign_missing": True}
+    assert client.post("/labels", json=body).status_code == 401
     assert client.post("/labels", json=body, headers=reader).status_code == 403
+    editor = {"Authorization": "Bearer labinv-demo-editor-token"}
+    assert client.post("/labels", json=body, headers=editor).status_code == 200
+    app.config["READS_REQUIRE_AUTH"] = True
+    assert client.post("/labels", json={"container_ids": [1]}).status_code == 401
 
 
 def test_96_labels_render_in_time(client, pg_conn, capsys):

@@ -114,12 +114,26 @@ def authorize():
         raise g.refusal
     if request.endpoint == "auth.revoke_token":
         return  # any user may revoke their own tokens; the view checks
-    user, config = g.get("user"), current_app.config
-    if request.method in SAFE_METHODS:
-        if user is None and config["READS_REQUIRE_AUTH"]:
-            raise unauthorized("reading needs a token")
-    elif user is None:
-        if not config["ALLOW_ANONYMOUS_WRITES"]:
+    if request.method in SAFE_METHODS or request.endpoint in READS_BY_POST:
+        may_read()
+    else:
+        may_write()
+
+
+READS_BY_POST = frozenset({"labels.print_labels"})  # POSTs that change nothing; the view calls may_write if so
+
+
+def may_read():
+    """Refuse an anonymous reader where reads need a token."""
+    if g.get("user") is None and current_app.config["READS_REQUIRE_AUTH"]:
+        raise unauthorized("reading needs a token")
+
+
+def may_write():
+    """Refuse a reader, or an anonymous writer where writes need a token; else an anonymous one acts as such."""
+    user = g.get("user")
+    if user is None:
+        if not current_app.config["ALLOW_ANONYMOUS_WRITES"]:
             raise unauthorized("writing needs a token")
         db.act_as(get_cursor(), actor=ANONYMOUS)
     elif user["role"] == "reader":

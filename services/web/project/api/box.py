@@ -27,7 +27,6 @@ BOX = rows.Table(
 )
 
 bp = Blueprint("box", __name__)
-bp.register_blueprint(labels.bp)  # POST /labels, GET /labels/layouts: until api/__init__.py lists labels.bp
 
 
 @bp.get("/box/<id:box_id>")

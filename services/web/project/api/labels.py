@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .. import labels as printing
 from ..database.queries import load
 from ..db import get_cursor, transaction
+from .auth import may_write
 from .errors import ApiError, plural
 from .listing import bad_parameters
 from .openapi import documented
@@ -163,6 +164,7 @@ def print_labels():
         detail = f"a request prints 1 to {MAX_LABELS} labels (ids times copies), not {count}"
         raise ApiError(400, "Bad Request", detail, "too-many-labels" if count else "no-labels")
     if body.get("assign_missing"):  # an editor's act, in the history; reading labels changes nothing
+        may_write()
         with transaction() as cur:
             LABEL.assign_missing(cur, prefix=current_app.config["BARCODE_PREFIX"], **ids)
             rows = printable(LABEL.items(cur, **ids), ids)
