@@ -120,7 +120,7 @@ def authorize():
         may_write()
 
 
-READS_BY_POST = frozenset({"labels.print_labels"})  # POSTs that change nothing; the view calls may_write if so
+READS_BY_POST = frozenset({"labels.print_labels"})  # change nothing, or call may_write first
 
 
 def may_read():
@@ -130,7 +130,7 @@ def may_read():
 
 
 def may_write():
-    """Refuse a reader, or an anonymous writer where writes need a token; else an anonymous one acts as such."""
+    """Refuse a reader, or an anonymous writer where writes need a token; else say who acts."""
     user = g.get("user")
     if user is None:
         if not current_app.config["ALLOW_ANONYMOUS_WRITES"]:
