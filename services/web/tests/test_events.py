@@ -320,3 +320,19 @@ def test_a_client_that_does_not_read_is_dropped_not_buffered():
     for i in range(QUEUE_SIZE + 1):
         stream.push((i, "x"))
     assert stream.ended == "slow" and stream.queue.qsize() == QUEUE_SIZE
+
+
+@pytest.mark.skipif(not servers.NGINX.exists(), reason="nginx is not installed")
+def test_behind_nginx_events_stream_unbuffered(pg_conn, events_server, tmp_path):
+    port, events_port = servers.free_port(), events_server.rsplit(":", 1)[1]
+    edits = {"            set $events events:8001;": f"            set $events 127.0.0.1:{events_port};"}
+    with servers.nginx(tmp_path, port, f"127.0.0.1:{servers.free_port()}", edits=edits):
+        stream = Listener(f"http://127.0.0.1:{port}", params={"tables": "site"})
+        assert stream.response.status_code == 200
+        assert stream.response.headers["Content-Type"].startswith("text/event-stream")
+        assert stream.items.get(timeout=2) == ("comment", ": connected")  # not held in a buffer
+        started = time.monotonic()
+        sql(pg_conn, "UPDATE site SET name = 'through nginx' WHERE id = 1")
+        assert stream.next_event(timeout=1)["data"]["row"]["name"] == "through nginx"
+        assert time.monotonic() - started < 1
+        stream.close()
