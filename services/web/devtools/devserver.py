@@ -1,7 +1,7 @@
 """`./scripts/server`: the API on http://127.0.0.1:$PORT (default 5000).
 
 GET /events is served by a second process, as in production: gunicorn with gevent workers
-(gunicorn_events.conf.py) on 127.0.0.1:$EVENTS_PORT (default PORT + 1); the API's port passes
+(gunicorn_events.conf.py) on 127.0.0.1:$EVENTS_PORT (default: a free port); the API's port passes
 /events and /events/... on to it, as nginx does, so the web UI finds it on its own origin.
 
 Without DATABASE_URL it runs a local PostgreSQL in $LOCAL_PGDATA (default
@@ -59,6 +59,13 @@ def refuse_a_taken_port(port, setting="PORT"):
             sys.exit(
                 f"scripts/server: cannot listen on 127.0.0.1:{port} ({e.strerror}); free it, or set {setting}"
             )
+
+
+def free_port():
+    """Return a TCP port free on 127.0.0.1 now: the events process's, unless EVENTS_PORT names one."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"})
@@ -127,7 +134,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = os.environ.get("DATABASE_URL")
     port = int(os.environ.get("PORT", "5000"))
-    events_port = int(os.environ.get("EVENTS_PORT", port + 1))
+    events_port = int(os.environ.get("EVENTS_PORT") or free_port())
     events = None
     server = None if url else LocalPostgres(os.environ.get("LOCAL_PGDATA") or REPO / ".pgdata")
     if server:
