@@ -250,6 +250,14 @@ CREATE FUNCTION public.lab_of(table_name text, r jsonb) RETURNS integer
         WHEN table_name = 'site' THEN (r ->> 'lab_id')::integer
         WHEN table_name IN ('container', 'rack', 'box') THEN
             (SELECT s.lab_id FROM freezer f JOIN site s ON s.id = f.site_id WHERE f.id = (r ->> 'freezer_id')::integer)
+        WHEN table_name = 'attachment' THEN
+            (SELECT s.lab_id FROM site s
+              WHERE s.id = coalesce((r ->> 'site_id')::integer,
+                                    (SELECT f.site_id FROM freezer f
+                                      WHERE f.id = coalesce((r ->> 'freezer_id')::integer,
+                                                            (SELECT freezer_id FROM rack WHERE id = (r ->> 'rack_id')::integer),
+                                                            (SELECT freezer_id FROM box WHERE id = (r ->> 'box_id')::integer),
+                                                            (SELECT freezer_id FROM container WHERE id = (r ->> 'container_id')::integer)))))
         ELSE (SELECT lab_id FROM site WHERE id = (r ->> 'site_id')::integer)
     END
 $$;
@@ -388,6 +396,36 @@ CREATE TABLE public.app_user (
 
 ALTER TABLE public.app_user ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.app_user_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.attachment (
+    id integer NOT NULL,
+    site_id integer,
+    freezer_id integer,
+    rack_id integer,
+    box_id integer,
+    container_id integer,
+    filename text NOT NULL,
+    content_type text NOT NULL,
+    size bigint NOT NULL,
+    sha256 text NOT NULL,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text DEFAULT COALESCE(NULLIF(current_setting('labinv.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    CONSTRAINT attachment_filename_length CHECK (((length(filename) >= 1) AND (length(filename) <= 255))),
+    CONSTRAINT attachment_note_length CHECK ((length(note) <= 2000)),
+    CONSTRAINT attachment_one_owner CHECK ((num_nonnulls(site_id, freezer_id, rack_id, box_id, container_id) = 1)),
+    CONSTRAINT attachment_sha256_hex CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT attachment_size_not_negative CHECK ((size >= 0))
+);
+
+ALTER TABLE public.attachment ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.attachment_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -633,6 +671,9 @@ ALTER TABLE ONLY public.app_user
 ALTER TABLE ONLY public.app_user
     ADD CONSTRAINT app_user_username_key UNIQUE (username);
 
+ALTER TABLE ONLY public.attachment
+    ADD CONSTRAINT attachment_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.barcode
     ADD CONSTRAINT barcode_pkey PRIMARY KEY (barcode);
 
@@ -688,6 +729,18 @@ ALTER TABLE ONLY public.site
     ADD CONSTRAINT site_pkey PRIMARY KEY (id);
 
 CREATE INDEX api_token_user_id_idx ON public.api_token USING btree (user_id);
+
+CREATE INDEX attachment_box_idx ON public.attachment USING btree (box_id, id) WHERE (box_id IS NOT NULL);
+
+CREATE INDEX attachment_container_idx ON public.attachment USING btree (container_id, id) WHERE (container_id IS NOT NULL);
+
+CREATE INDEX attachment_freezer_idx ON public.attachment USING btree (freezer_id, id) WHERE (freezer_id IS NOT NULL);
+
+CREATE INDEX attachment_rack_idx ON public.attachment USING btree (rack_id, id) WHERE (rack_id IS NOT NULL);
+
+CREATE INDEX attachment_sha256_idx ON public.attachment USING btree (sha256);
+
+CREATE INDEX attachment_site_idx ON public.attachment USING btree (site_id, id) WHERE (site_id IS NOT NULL);
 
 CREATE INDEX box_freezer_id_idx ON public.box USING btree (freezer_id, id);
 
@@ -754,6 +807,12 @@ ALTER INDEX public.site_search_idx ALTER COLUMN 1 SET STATISTICS 1000;
 
 CREATE TRIGGER api_token_notify AFTER DELETE OR UPDATE ON public.api_token FOR EACH ROW EXECUTE FUNCTION public.notify_token_change();
 
+CREATE TRIGGER attachment_history AFTER DELETE OR UPDATE ON public.attachment FOR EACH ROW EXECUTE FUNCTION public.record_history();
+
+CREATE TRIGGER attachment_insert_history AFTER INSERT ON public.attachment REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
+
+CREATE TRIGGER attachment_permission BEFORE INSERT OR DELETE OR UPDATE ON public.attachment FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
+
 CREATE TRIGGER box_barcode AFTER INSERT OR DELETE OR UPDATE OF barcode ON public.box FOR EACH ROW EXECUTE FUNCTION public.claim_barcode();
 
 CREATE TRIGGER box_carry AFTER UPDATE OF freezer_id ON public.box FOR EACH ROW WHEN ((old.freezer_id <> new.freezer_id)) EXECUTE FUNCTION public.carry_contents();
@@ -818,6 +877,21 @@ CREATE TRIGGER site_permission BEFORE INSERT OR DELETE OR UPDATE ON public.site 
 
 ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.app_user(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.attachment
+    ADD CONSTRAINT attachment_box_id_fkey FOREIGN KEY (box_id) REFERENCES public.box(id);
+
+ALTER TABLE ONLY public.attachment
+    ADD CONSTRAINT attachment_container_id_fkey FOREIGN KEY (container_id) REFERENCES public.container(id);
+
+ALTER TABLE ONLY public.attachment
+    ADD CONSTRAINT attachment_freezer_id_fkey FOREIGN KEY (freezer_id) REFERENCES public.freezer(id);
+
+ALTER TABLE ONLY public.attachment
+    ADD CONSTRAINT attachment_rack_id_fkey FOREIGN KEY (rack_id) REFERENCES public.rack(id);
+
+ALTER TABLE ONLY public.attachment
+    ADD CONSTRAINT attachment_site_id_fkey FOREIGN KEY (site_id) REFERENCES public.site(id);
 
 ALTER TABLE ONLY public.box
     ADD CONSTRAINT box_freezer_id_fkey FOREIGN KEY (freezer_id) REFERENCES public.freezer(id) ON DELETE RESTRICT;

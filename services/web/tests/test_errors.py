@@ -135,11 +135,11 @@ def test_a_body_declared_utf8_is_read_as_such(client):
             {"mac": "must be a MAC address such as 08:00:2b:01:02:03"},
         ),
         (
-            "/container/5",
+            "/container/9",
             {"freezer_id": 1, "uuid": "not-a-uuid"},
             {"uuid": "must be a UUID such as 0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01"},
         ),
-        ("/container/5", {"freezer_id": 1, "uuid": None}, {"uuid": "must be text"}),
+        ("/container/9", {"freezer_id": 1, "uuid": None}, {"uuid": "must be text"}),
         (
             "/lab/5",
             {"name": "l", "id": 5, "extra": 1, "more": 2},
@@ -186,7 +186,7 @@ def test_a_duplicate_lab_name_is_a_409(client):
         ("/site/5", {"name": "s", "lab_id": 9}, "lab_id"),
         ("/computer/5", {"name": "c", "site_id": 9}, "site_id"),
         ("/freezer/5", {"name": "f", "site_id": 9}, "site_id"),
-        ("/container/5", {"freezer_id": 9}, "freezer_id"),
+        ("/container/9", {"freezer_id": 9}, "freezer_id"),
     ],
 )
 def test_a_missing_parent_is_a_422_naming_the_field(client, path, body, field):
@@ -217,6 +217,8 @@ def test_deleting_a_parent_with_children_is_a_409_and_deletes_nothing(client, pg
 
 
 def test_a_parent_can_be_deleted_once_its_children_are_gone(client):
+    for path in ("/container/4", "/container/5", "/container/6"):  # container 1's aliquots and derivative
+        assert client.delete(path).status_code == 200
     for path in ("/container/1", "/container/2", "/box/1", "/box/2", "/rack/1", "/freezer/1"):
         assert client.delete(path).status_code == 200
 

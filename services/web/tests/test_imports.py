@@ -6,7 +6,7 @@ import pytest
 from conftest import query
 from test_storage import EDITOR, other_lab  # noqa: F401 (a fixture)
 
-COLUMNS = ("uuid", "barcode", "description", "freezer_id", "box_id", "position", "status")
+from project.database.container_import import COLUMNS
 
 
 def send(client, text, path="/containers/import", content_type="text/csv", **kwargs):
@@ -30,7 +30,7 @@ def test_an_import_creates_every_row_in_one_statement(client, pg_conn):
     assert (answer.status_code, answer.json) == (201, {"imported": 3})
     rows = query(
         pg_conn,
-        "SELECT barcode, freezer_id, box_id, position, status FROM container WHERE id > 3 ORDER BY id",
+        "SELECT barcode, freezer_id, box_id, position, status FROM container WHERE id > 6 ORDER BY id",
     )
     assert rows == [
         ("T-1", 1, 1, "C3", "in_storage"),
@@ -96,7 +96,7 @@ def test_bad_rows_are_422_with_line_numbers_and_nothing_is_imported(client, pg_c
         {
             "line": 1,
             "column": "colour",
-            "message": "is not one of uuid, barcode, description, freezer_id, box_id, position, status",
+            "message": "is not one of " + ", ".join(COLUMNS),
         },
         {"line": 1, "column": "freezer_id", "message": "is named twice"},
     ]
@@ -150,7 +150,7 @@ def test_values_reach_the_table_as_written_and_an_empty_field_is_no_value(client
         client, "description,barcode,freezer_id\n" + '"' + odd.replace('"', '""') + '",,1\n"",X-9,1\n'
     )
     assert answer.json == {"imported": 2}
-    rows = query(pg_conn, "SELECT description, barcode FROM container WHERE id > 3 ORDER BY id")
+    rows = query(pg_conn, "SELECT description, barcode FROM container WHERE id > 6 ORDER BY id")
     assert rows == [(odd, None), (None, "X-9")]
 
 
@@ -198,7 +198,7 @@ def test_a_header_of_many_names_is_refused_at_once(client):
     answer = send(client, ",".join(f"c{n}" for n in range(100_000)) + "\n")
     assert time.monotonic() - started < 5  # it was quadratic: 82 s
     assert answer.json["errors"] == [
-        {"line": 1, "column": None, "message": "names 100000 columns; a header may name at most 14"}
+        {"line": 1, "column": None, "message": "names 100000 columns; a header may name at most 28"}
     ]
-    many = send(client, ",".join(["freezer_id"] * 14) + "\n")
+    many = send(client, ",".join(["freezer_id"] * 28) + "\n")
     assert many.json["errors"] == [{"line": 1, "column": "freezer_id", "message": "is named twice"}]

@@ -53,7 +53,8 @@ def everything(conn):
     rows = {t: query(conn, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
     rows["container"] = query(conn, "SELECT id, uuid, description, freezer_id FROM container ORDER BY id")
     rows["history"] = query(
-        conn, "SELECT id, table_name, row_id, operation, old_row, new_row, changed_at, actor FROM history ORDER BY 1"
+        conn,
+        "SELECT id, table_name, row_id, operation, old_row, new_row, changed_at, actor FROM history ORDER BY 1",
     )
     return rows  # containers as they were before migration 0003 added columns, history before 0007
 

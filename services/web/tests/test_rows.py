@@ -16,7 +16,7 @@ RESOURCES = {
     "freezer": ({"name": "-80C", "site_id": 2}, {"name": "-86C"}),
     "container": ({"description": "Serum", "freezer_id": 2}, {"description": "Serum, thawed once"}),
 }
-COUNTS = {"lab": 1, "site": 3, "computer": 2, "freezer": 2, "container": 3}
+COUNTS = {"lab": 1, "site": 3, "computer": 2, "freezer": 2, "container": 6}
 
 
 def params():

@@ -62,7 +62,10 @@ def test_aliquots_take_the_next_free_positions_row_by_row_and_inherit_the_parent
 def test_aliquots_at_given_positions_come_back_in_position_order_with_their_barcodes(client):
     made = aliquot(client, count=2, box_id=2, positions=["C1", "B9"], barcodes=["P-2", "P-1"])
     assert made.status_code == 201, made.json
-    assert [(c["position"], c["barcode"], c["quantity"]) for c in made.json] == [("B9", "P-1", None), ("C1", "P-2", None)]
+    assert [(c["position"], c["barcode"], c["quantity"]) for c in made.json] == [
+        ("B9", "P-1", None),
+        ("C1", "P-2", None),
+    ]
     assert client.get("/container/1").json["quantity"] == 500  # no quantity asked: nothing taken
 
 
@@ -72,13 +75,18 @@ def test_aliquots_without_a_box_stay_in_the_parents_freezer_and_barcodes_follow_
     assert [(c["freezer_id"], c["box_id"], c["position"], c["barcode"]) for c in made.json] == [
         (1, None, None, "AQ-000004"), (1, None, None, "AQ-000005")
     ]  # fmt: skip
-    assert [c["unit"] for c in made.json] == ["mL"]*2
+    assert [c["unit"] for c in made.json] == ["mL"] * 2
     assert client.get("/container/1").json["quantity"] == 400  # 2 x 0.05 mL = 100 uL
 
 
 @pytest.mark.parametrize(
     ("parent_unit", "asked", "left"),
-    [("mL", (250, "uL"), 0.75), ("mg", (500, "ug"), 0.5), ("ug", (0.001, "mg"), 0), ("L", (1, "\u00b5L"), 0.999999)],
+    [
+        ("mL", (250, "uL"), 0.75),
+        ("mg", (500, "ug"), 0.5),
+        ("ug", (0.001, "mg"), 0),
+        ("L", (1, "\u00b5L"), 0.999999),
+    ],
 )
 def test_units_convert_into_the_parents_unit(client, pg_conn, parent_unit, asked, left):
     query(pg_conn, "UPDATE container SET quantity = 1, unit = %s WHERE id = 3", (parent_unit,))
@@ -89,8 +97,11 @@ def test_units_convert_into_the_parents_unit(client, pg_conn, parent_unit, asked
 
 def test_units_that_do_not_convert_are_a_422_and_micro_signs_are_stored_as_u(client):
     refused = aliquot(client, count=1, quantity=1, unit="mg")
-    assert (refused.status_code, refused.json["type"]) == (422, "urn:lab-inventory:problem:units-not-convertible")
-    assert refused.json["detail"] == "container 1 mg cannot be converted into uL, its unit"
+    assert (refused.status_code, refused.json["type"]) == (
+        422,
+        "urn:lab-inventory:problem:units-not-convertible",
+    )
+    assert refused.json["detail"] == "container 1 is in uL, which mg does not convert into"
     client.patch("/container/3", json={"quantity": 5, "unit": "cells"})
     assert aliquot(client, parent=3, count=1, quantity=1, unit="uL").status_code == 422
     assert client.patch("/container/3", json={"quantity": 5, "unit": "\u03bcL"}).json["unit"] == "uL"
@@ -111,7 +122,10 @@ def test_a_full_box_a_taken_position_and_a_disposed_parent_are_409s_that_write_n
     full = aliquot(client, count=3, quantity=1, unit="uL", box_id=3)
     assert (full.status_code, full.json["detail"]) == (409, "box 3 has 2 free positions; 3 asked")
     taken = aliquot(client, count=1, box_id=2, positions=["A1"])
-    assert (taken.status_code, taken.json["errors"]) == (409, {"position": "holds another container (or is reserved for one)"})
+    assert (taken.status_code, taken.json["errors"]) == (
+        409,
+        {"position": "holds another container (or is reserved for one)"},
+    )
     outside = aliquot(client, count=1, box_id=3, positions=["B1"])
     assert outside.status_code == 422
     client.post("/container/3/dispose")
@@ -133,8 +147,12 @@ def test_a_checked_out_parent_may_be_aliquoted(client):
         ({"count": 385}, {"count": "must be at most 384"}),
         ({"count": 1, "quantity": 1}, {"unit": "is required with a quantity"}),
         ({"count": 1, "quantity": -1, "unit": "uL"}, {"quantity": "must be at least 0"}),
-        ({"count": 1, "unit": "pints", "quantity": 1}, {"unit": "must be one of " + ", ".join(
-            f'"{u}"' for u in ["L", "mL", "uL", "g", "mg", "ug", "ng", "cells", "items"]) + ', "\\u00b5L", "\\u03bcL", "\\u00b5g", "\\u03bcg"'}),
+        (
+            {"count": 1, "unit": "pints", "quantity": 1},
+            {
+                "unit": "must be one of L, mL, uL, g, mg, ug, ng, cells, items (\u00b5L and \u00b5g are uL and ug)"
+            },
+        ),
         ({"count": 2, "box_id": 2, "positions": ["B1"]}, {"positions": "must hold count (2) items, not 1"}),
         ({"count": 1, "positions": ["B1"]}, {"positions": "needs a box_id"}),
         ({"count": 1, "barcodes": ["X", "Y"]}, {"barcodes": "must hold count (1) items, not 2"}),
@@ -142,9 +160,7 @@ def test_a_checked_out_parent_may_be_aliquoted(client):
 )
 def test_a_bad_aliquot_request_is_a_400(client, body, errors):
     refused = aliquot(client, **body)
-    assert refused.status_code == 400
-    if "unit" not in errors or "pints" not in str(body):
-        assert refused.json["errors"] == errors
+    assert (refused.status_code, refused.json["errors"]) == (400, errors)
 
 
 def test_a_derivative_consumes_from_its_parent_and_starts_its_own_count(client, pg_conn):
@@ -190,7 +206,7 @@ def test_a_pool_names_each_source_that_cannot_give_by_index_and_writes_nothing(c
                         {"container_id": 6, "quantity": 50, "unit": "uL"}]}  # fmt: skip
     mixed = client.post("/containers/pool", json=body)
     assert (mixed.status_code, mixed.json["errors"]) == (
-        422, [{"index": 2, "message": "container 6 uL cannot be converted into ug, its unit"}]
+        422, [{"index": 2, "message": "container 6 is in ug, which uL does not convert into"}]
     )  # fmt: skip
     body["sources"][2] = {"container_id": 1, "quantity": 600, "unit": "uL"}
     short = client.post("/containers/pool", json=body)
@@ -216,11 +232,15 @@ def test_a_pool_of_different_sample_types_must_name_its_own(client):
         "sample_type": "is required when the sources' sample types differ"
     }
     body["sources"][1] = {"container_id": 1, "quantity": 10, "unit": "uL"}
-    made = client.post("/containers/pool", json={**body, "sample_type": "plasma pool", "box_id": 2, "position": "I9"})
+    made = client.post(
+        "/containers/pool", json={**body, "sample_type": "plasma pool", "box_id": 2, "position": "I9"}
+    )
     assert (made.status_code, made.json["sample_type"], made.json["position"]) == (201, "plasma pool", "I9")
 
 
-def test_quantity_and_unit_are_corrected_by_put_and_patch_and_initial_quantity_is_the_databases(client, pg_conn):
+def test_quantity_and_unit_are_corrected_by_put_and_patch_and_initial_quantity_is_the_databases(
+    client, pg_conn
+):
     changed = client.patch("/container/3", json={"quantity": 2, "unit": "mL"})
     assert (changed.json["quantity"], changed.json["initial_quantity"]) == (2, 2)
     changed = client.patch("/container/3", json={"quantity": 1500, "unit": "uL"})
@@ -228,12 +248,19 @@ def test_quantity_and_unit_are_corrected_by_put_and_patch_and_initial_quantity_i
     assert client.patch("/container/3", json={"quantity": 1, "unit": None}).json["errors"] == {
         "unit": "is required with a quantity"
     }
-    for field, value in (("initial_quantity", 1), ("freeze_thaw_count", 3), ("lineage", "pool"), ("parent_ids", [1])):
+    for field, value in (
+        ("initial_quantity", 1),
+        ("freeze_thaw_count", 3),
+        ("lineage", "pool"),
+        ("parent_ids", [1]),
+    ):
         refused = client.patch("/container/3", json={field: value})
         assert (refused.status_code, refused.json["errors"]) == (400, {field: "is not a known field"})
     put = client.put("/container/3", json={"freezer_id": 2, "sample_type": " serum"})
     assert put.status_code == 400
-    put = client.put("/container/3", json={"freezer_id": 2, "sample_type": "serum", "expires_at": "2027-02-30"})
+    put = client.put(
+        "/container/3", json={"freezer_id": 2, "sample_type": "serum", "expires_at": "2027-02-30"}
+    )
     assert put.json["errors"] == {"expires_at": "must be a date such as 2026-11-22"}
     kept = client.put("/container/6", json={"freezer_id": 2, "sample_type": "DNA"}).json
     assert (kept["lineage"], kept["parent_ids"], kept["quantity"]) == ("derivative", [1], None)
@@ -260,7 +287,10 @@ def test_the_database_keeps_every_rule_also_for_psql(pg_conn):
 
 def test_deleting_a_parent_is_a_409_and_a_child_then_its_parent_works(client):
     refused = client.delete("/container/1")
-    assert (refused.status_code, refused.json["errors"]) == (409, {"id": "is the parent of other containers: they name it"})
+    assert (refused.status_code, refused.json["errors"]) == (
+        409,
+        {"id": "is the parent of other containers: they name it"},
+    )
     for child in (4, 5, 6):
         assert client.delete(f"/container/{child}").status_code == 200
     assert client.delete("/container/1").status_code == 200
@@ -280,12 +310,17 @@ def test_lists_filter_by_sample_type_and_expiry_and_search_it(client):
     assert [c["id"] for c in client.get("/containers?q=dna").json] == [2, 6]
     assert [c["id"] for c in client.get("/freezer/2/containers?lineage=aliquot").json] == [4, 5]
     refused = client.get("/containers?expires_before=soon")
-    assert (refused.status_code, refused.json["errors"]) == (400, {"expires_before": "must be a date such as 2026-11-22"})
+    assert (refused.status_code, refused.json["errors"]) == (
+        400,
+        {"expires_before": "must be a date such as 2026-11-22"},
+    )
     assert [c["id"] for c in client.get("/containers?order=quantity&limit=2").json] == [6, 4]
 
 
 def test_the_events_of_a_sample_through_its_life(client):
-    made = client.post("/containers", json={"freezer_id": 1, "sample_type": "serum", "quantity": 1, "unit": "mL"})
+    made = client.post(
+        "/containers", json={"freezer_id": 1, "sample_type": "serum", "quantity": 1, "unit": "mL"}
+    )
     sample = made.json["id"]
     client.post("/moves", json={"moves": [{"container_id": sample, "box_id": 2, "position": "E5"}]})
     client.post(f"/container/{sample}/check-out", json={"note": "to the bench"})
@@ -298,7 +333,10 @@ def test_the_events_of_a_sample_through_its_life(client):
     assert [e["event"] for e in events] == [
         "disposed", "changed", "used", "aliquoted", "checked_in", "checked_out", "moved", "created"
     ]  # fmt: skip
-    assert events[3]["detail"] == {"children": [c["id"] for c in children], "taken": {"quantity": 0.2, "unit": "mL"}}
+    assert events[3]["detail"] == {
+        "children": [c["id"] for c in children],
+        "taken": {"quantity": 0.2, "unit": "mL"},
+    }
     assert events[2]["detail"] == {"taken": {"quantity": 0.3, "unit": "mL"}}
     assert events[1]["detail"] == {"description": {"from": None, "to": "left over"}}
     assert events[4]["detail"] == {"box_id": 2, "position": "E5", "freeze_thaw_count": 1}
@@ -329,7 +367,10 @@ def test_an_editor_makes_children_only_in_their_labs(client, pg_conn):
     assert into_theirs.status_code == 403
     from_theirs = client.post("/container/5/aliquots", json={"count": 1, "box_id": 2}, headers=EDITOR)
     assert from_theirs.status_code == 403
-    assert client.post("/container/1/aliquots", json={"count": 1, "box_id": 2}, headers=EDITOR).status_code == 201
+    assert (
+        client.post("/container/1/aliquots", json={"count": 1, "box_id": 2}, headers=EDITOR).status_code
+        == 201
+    )
 
 
 def test_ten_concurrent_aliquots_of_100_ul_from_500_ul_give_exactly_five(live_url, pg_conn):
@@ -358,7 +399,9 @@ def test_concurrent_next_allocations_into_one_box_never_share_a_position(live_ur
     assert sorted(a.status_code for a in answers) == [201] * 3 + [409] * 3, [a.text for a in answers]
     positions = [c["position"] for a in answers if a.status_code == 201 for c in a.json()]
     assert len(positions) == len(set(positions)) == 9
-    assert {a.json()["detail"] for a in answers if a.status_code == 409} == {"box 3 has 1 free position; 3 asked"}
+    assert {a.json()["detail"] for a in answers if a.status_code == 409} == {
+        "box 3 has 1 free position; 3 asked"
+    }
 
 
 def test_96_aliquots_fill_a_96_position_box_in_one_request(client, pg_conn):
@@ -402,6 +445,9 @@ def test_the_sample_type_and_expiry_filters_read_their_indexes(pg_conn):
         ("expires_at < '2026-02-01'", "container_expires_at_idx"),
     ):
         plan = "\n".join(
-            row[0] for row in query(pg_conn, f"EXPLAIN SELECT id FROM container WHERE {condition} ORDER BY id LIMIT 100")
+            row[0]
+            for row in query(
+                pg_conn, f"EXPLAIN SELECT id FROM container WHERE {condition} ORDER BY id LIMIT 100"
+            )
         )
         assert index in plan, plan

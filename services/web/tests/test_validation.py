@@ -59,13 +59,14 @@ def test_the_instruments_fields_are_the_views_columns(pg_conn):
 
 
 def test_a_whole_row_write_nulls_omitted_fields_but_leaves_generated_ones_to_the_database():
-    fields = container.CONTAINER.fields
+    fields = container.CONTAINER.writable  # the read-only fields (lineage, ...) are never written
     nothing = {"barcode": None, "box_id": None, "position": None}
+    sample = {"sample_type": None, "quantity": None, "unit": None, "collected_at": None, "expires_at": None}
     assert whole_row(fields, {"freezer_id": 1}) == {
-        "uuid": None, "description": None, "freezer_id": 1, **nothing, "status": None, "status_note": None
+        "uuid": None, "description": None, "freezer_id": 1, **nothing, "status": None, "status_note": None, **sample
     }  # fmt: skip
     assert replacement(fields, {"freezer_id": 1}) == {
-        "description": None, "freezer_id": 1, **nothing, "status_note": None
+        "description": None, "freezer_id": 1, **nothing, "status_note": None, **sample
     }  # fmt: skip
     assert replacement(fields, {"uuid": "x", "freezer_id": 1})["uuid"] == "x"
 

@@ -75,7 +75,7 @@ DATE = {
 }
 TIME = {
     "type": ["string", "null"],
-    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$",
+    "pattern": history.TIMESTAMP,
     "format": "iso8601",
     "x-error": "must be an ISO 8601 time such as 2026-11-22T10:00:00Z",
 }
@@ -100,12 +100,16 @@ CONTAINER = Containers(
         "status_note": text(2000),
         "sample_type": samples.SAMPLE_TYPE,
         "quantity": {**samples.QUANTITY, "type": ["number", "null"]},
-        "unit": {**samples.UNIT, "type": ["string", "null"], "enum": [*samples.UNITS, None]},
+        "unit": {**samples.UNIT, "type": ["string", "null"]},
         "initial_quantity": {"type": ["number", "null"]},
         "freeze_thaw_count": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "x-generated": True},
         "collected_at": TIME,
         "expires_at": DATE,
-        "lineage": {"type": "string", "enum": ["primary", "aliquot", "derivative", "pool"], "x-generated": True},
+        "lineage": {
+            "type": "string",
+            "enum": ["primary", "aliquot", "derivative", "pool"],
+            "x-generated": True,
+        },
         "parent_ids": {"type": "array", "items": ID, "x-generated": True},
     },
     search=("uuid", "barcode", "description", "sample_type"),
@@ -208,7 +212,7 @@ def aliquot_container(container_id):
         "deriveContainer",
         "Derive a new sample (DNA from blood) from a container: 201 with it",
         "The parent goes down by consume (in its unit); the derivative has its own sample_type, quantity"
-        " and unit, in box_id at position (or \"next\"), or in the parent's freezer.",
+        ' and unit, in box_id at position (or "next"), or in the parent\'s freezer.',
         "Derivative",
         samples.DERIVATIVE,
     )
@@ -236,7 +240,9 @@ def pool_containers():
 
 
 @bp.get("/container/<id:container_id>/lineage")
-@documented(storage.read_operation("getContainerLineage", "containers", "Ancestors and descendants", samples.LINEAGE))
+@documented(
+    storage.read_operation("getContainerLineage", "containers", "Ancestors and descendants", samples.LINEAGE)
+)
 def container_lineage(container_id):
     """A container with its ancestors and descendants, each with its depth."""
     return samples.lineage(container_id)
@@ -244,7 +250,15 @@ def container_lineage(container_id):
 
 @bp.get("/container/<id:container_id>/events")
 @bp.get("/container/<id:container_id>/events/<offset>/<limit>")
-@documented(list_operation(samples.EVENTS, "A page of one container's events, newest first", "Event", "getContainerEvents", "containers"))
+@documented(
+    list_operation(
+        samples.EVENTS,
+        "A page of one container's events, newest first",
+        "Event",
+        "getContainerEvents",
+        "containers",
+    )
+)
 def container_events(container_id, offset=None, limit=None):
     """A page of a container's timeline, newest first."""
     return samples.events(container_id, offset, limit)

@@ -27,8 +27,22 @@ from .validation import BARCODE, NAME, NAME_ERROR, body_schema, json_object, ref
 
 SAMPLE = load("sample")
 CONTAINER = load("container")
-UNITS = ["L", "mL", "uL", "g", "mg", "ug", "ng", "cells", "items", "\u00b5L", "\u03bcL", "\u00b5g", "\u03bcg"]
-UNIT = {"type": "string", "enum": UNITS}
+UNITS = [
+    "L",
+    "mL",
+    "uL",
+    "g",
+    "mg",
+    "ug",
+    "ng",
+    "cells",
+    "items",
+]  # and \u00b5L, \u03bcL, \u00b5g, \u03bcg: uL, ug
+UNIT = {
+    "type": "string",
+    "pattern": f"^({'|'.join(UNITS)}|[\u00b5\u03bc][Lg])$",
+    "x-error": "must be one of " + ", ".join(UNITS) + " (\u00b5L and \u00b5g are uL and ug)",
+}
 QUANTITY = {"type": "number", "minimum": 0, "maximum": 1e15}
 SAMPLE_TYPE = text(100, pattern=NAME, error=NAME_ERROR)
 MAX_ALIQUOTS = 384
@@ -48,7 +62,13 @@ ALIQUOTS = body_schema(
         "positions": {
             "anyOf": [
                 NEXT,
-                {"type": "array", "items": PLACE, "minItems": 1, "maxItems": MAX_ALIQUOTS, "uniqueItems": True},
+                {
+                    "type": "array",
+                    "items": PLACE,
+                    "minItems": 1,
+                    "maxItems": MAX_ALIQUOTS,
+                    "uniqueItems": True,
+                },
             ]
         },
         "barcodes": {
@@ -89,7 +109,8 @@ POOL = body_schema(
     ["sources"],
 )
 EVENT_NAMES = [
-    "created", "changed", "moved", "checked_out", "checked_in", "disposed", "aliquoted", "derived", "pooled", "used"
+    "created", "changed", "moved", "checked_out", "checked_in", "disposed",
+    "aliquoted", "derived", "pooled", "used",
 ]  # fmt: skip
 EVENTS = Listing(
     (SAMPLE.events,),
@@ -112,7 +133,7 @@ LINEAGE = {
 }
 
 
-def operation(operation_id, summary, description, schema_name, schema, many=False):
+def operation(operation_id, summary, description, schema_name, schema, *, many=False):
     """Return the OpenAPI operation of a POST making children (many: an array of them)."""
     answer = (
         {"description": "the new containers", "content": json_body(
@@ -261,19 +282,23 @@ def refuse_unless_possible(lineage, state, box_id):
         refuse(422, "missing-parent", "a source does not exist", unknown, lambda s: "does not exist")
     disposed = [s for s in state if s["status"] == "disposed"]
     if disposed:
-        refuse(409, "status-conflict", "a disposed container gives nothing", disposed, lambda s: "is disposed")
+        refuse(
+            409, "status-conflict", "a disposed container gives nothing", disposed, lambda s: "is disposed"
+        )
     mixed = [s for s in state if not (s["convertible"] and s["like_first"])]
     if mixed:
         refuse(
             422, "units-not-convertible", "volume, mass and counts do not convert into each other", mixed,
-            lambda s: f"{s['asked_unit']} cannot be converted into "
-            + (f"{s['unit']}, its unit" if not s["convertible"] else f"{state[0]['asked_unit']}, the first source's"),
+            lambda s: f"is in {s['unit']}, which {s['asked_unit']} does not convert into"
+            if not s["convertible"]
+            else f"is asked in {s['asked_unit']}, which does not convert into {state[0]['asked_unit']}",
         )  # fmt: skip
     short = [s for s in state if s["enough"] is False]
     if short:
         refuse(
             409, "insufficient-quantity", "a source has less than is asked", short,
-            lambda s: f"has {amount(s['quantity'], s['unit'])} left; {amount(s['asked'], s['asked_unit'])} asked",
+            lambda s: f"has {amount(s['quantity'], s['unit'])} left;"
+            f" {amount(s['asked'], s['asked_unit'])} asked",
         )  # fmt: skip
 
 
@@ -283,7 +308,9 @@ def refuse(status, kind, why, sources, message):
     detail = f"container {first['container_id']} {message(first)}"
     if len(sources) > 1 or first["index"] > 0:
         detail = f"{why}: {detail}"
-    errors = [{"index": s["index"], "message": f"container {s['container_id']} {message(s)}"} for s in sources]
+    errors = [
+        {"index": s["index"], "message": f"container {s['container_id']} {message(s)}"} for s in sources
+    ]
     title = "Conflict" if status == 409 else "Unprocessable Content"
     raise ApiError(status, title, detail, kind, errors=errors)
 

@@ -86,8 +86,9 @@ SELECT r.line, p.column, p.message
                      THEN 'must be in_storage, checked_out or disposed' END),
      ('sample_type', CASE WHEN r.sample_type !~ '^\S(.*\S)?$' OR length(r.sample_type) > 100
                           THEN 'must be at most 100 characters, not starting or ending with spaces' END),
-     ('quantity', CASE WHEN r.quantity !~ '^[0-9]{1,15}(\.[0-9]{1,15})?$'
-                       THEN 'must be a number of at least 0, such as 12.5'
+     ('quantity', CASE WHEN r.quantity IS NULL THEN NULL
+                       WHEN r.quantity !~ '^[0-9]{1,15}(\.[0-9]{1,15})?$'
+                           THEN 'must be a number of at least 0, such as 12.5'
                        WHEN r.unit IS NULL THEN 'needs a unit' END),
      ('unit', CASE WHEN canonical_unit(r.unit) NOT IN ('L', 'mL', 'uL', 'g', 'mg', 'ug', 'ng', 'cells', 'items')
                    THEN 'must be one of L, mL, uL, g, mg, ug, ng, cells, items' END),
