@@ -54,6 +54,10 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024)
     MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 20 * 1024 * 1024)  # POST /containers/import only
     IMPORT_STATEMENT_TIMEOUT_MS = env_int("IMPORT_STATEMENT_TIMEOUT_MS", 120_000)  # its statements, too
+    MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", REPO / ".media"))  # attachments' files, by sha256
+    ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)  # an upload's whole body
+    ATTACHMENT_TYPES = os.environ.get("ATTACHMENT_TYPES", "")  # comma-separated; empty: every known type
+    MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", False)  # nginx in front sends the files
     BARCODE_PREFIX = os.environ.get("BARCODE_PREFIX", "S")  # a new aliquot's barcode: S000123
     POSTGRES_SCRIPTS = Path(os.environ.get("POSTGRES_SCRIPTS", REPO / "postgres_scripts"))
     APP_ENV = os.environ.get("APP_ENV", "development")  # "production" refuses placeholder secrets

@@ -6,6 +6,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 
 from . import (
+    attachment,
     auth,
     box,
     computer,
@@ -99,6 +100,7 @@ blueprints = [
     imports.bp,
     instrument.bp,
     labels.bp,
+    attachment.bp,
     history.bp,
     openapi.bp,
     openapi.docs,

@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from ..db import get_cursor
-from . import container, history, labels, rows, storage
+from . import attachment, container, history, labels, rows, storage
 from .openapi import documented, list_operation
 from .validation import BARCODE, name_field, reference
 
@@ -109,3 +109,18 @@ def box_history(box_id, offset=None, limit=None):
 def box_label(box_id):
     """The box's label as PDF, PNG or ZPL (format, layout, dpi); 409 without a barcode."""
     return labels.single("box", box_id)
+
+
+@bp.post("/box/<id:box_id>/attachments")
+@documented(attachment.upload_operation("box"))
+def attach_to_box(box_id):
+    """Attach a file (multipart: file, note) to the box."""
+    return attachment.upload("box", box_id)
+
+
+@bp.get("/box/<id:box_id>/attachments")
+@bp.get("/box/<id:box_id>/attachments/<offset>/<limit>")
+@documented(attachment.list_operation_of("box"))
+def list_box_attachments(box_id, offset=None, limit=None):
+    """A page of the box's attachments."""
+    return attachment.listed("box", box_id, offset, limit)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
-from . import history, labels, rows, samples, storage
+from . import attachment, history, labels, rows, samples, storage
 from .listing import Listing, filter_schema, orders
 from .openapi import documented, list_operation, row_operations
 from .openapi_objects import ID
@@ -277,3 +277,18 @@ def container_history(container_id, offset=None, limit=None):
 def container_label(container_id):
     """The container's label as PDF, PNG or ZPL (format, layout, dpi); 409 without a barcode."""
     return labels.single("container", container_id)
+
+
+@bp.post("/container/<id:container_id>/attachments")
+@documented(attachment.upload_operation("container"))
+def attach_to_container(container_id):
+    """Attach a file (multipart: file, note) to the container."""
+    return attachment.upload("container", container_id)
+
+
+@bp.get("/container/<id:container_id>/attachments")
+@bp.get("/container/<id:container_id>/attachments/<offset>/<limit>")
+@documented(attachment.list_operation_of("container"))
+def list_container_attachments(container_id, offset=None, limit=None):
+    """A page of the container's attachments."""
+    return attachment.listed("container", container_id, offset, limit)

@@ -103,6 +103,11 @@ FOREIGN_KEYS = {  # constraint -> (the referencing field, the table it refers to
     "box_rack_id_fkey": ("rack_id", "rack"),
     "container_freezer_id_fkey": ("freezer_id", "freezer"),
     "container_box_id_fkey": ("box_id", "box"),
+    "attachment_site_id_fkey": ("site_id", "site"),
+    "attachment_freezer_id_fkey": ("freezer_id", "freezer"),
+    "attachment_rack_id_fkey": ("rack_id", "rack"),
+    "attachment_box_id_fkey": ("box_id", "box"),
+    "attachment_container_id_fkey": ("container_id", "container"),
 }
 MOVE_PROBLEMS = {  # the rules a move can break (database/container.sql move_problems) -> what to say
     **{name: message for name, (_, _, message) in CHECKS.items()},

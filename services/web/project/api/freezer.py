@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from ..db import get_cursor
-from . import box, container, history, rack, rows, storage
+from . import attachment, box, container, history, rack, rows, storage
 from .openapi import documented, list_operation
 from .validation import name_field, reference
 
@@ -105,3 +105,18 @@ def list_freezer_containers(freezer_id, offset=None, limit=None):
 def freezer_history(freezer_id, offset=None, limit=None):
     """A page of one freezer's changes, newest first."""
     return history.of_row("freezer", freezer_id, offset, limit)
+
+
+@bp.post("/freezer/<id:freezer_id>/attachments")
+@documented(attachment.upload_operation("freezer"))
+def attach_to_freezer(freezer_id):
+    """Attach a file (multipart: file, note) to the freezer."""
+    return attachment.upload("freezer", freezer_id)
+
+
+@bp.get("/freezer/<id:freezer_id>/attachments")
+@bp.get("/freezer/<id:freezer_id>/attachments/<offset>/<limit>")
+@documented(attachment.list_operation_of("freezer"))
+def list_freezer_attachments(freezer_id, offset=None, limit=None):
+    """A page of the freezer's attachments."""
+    return attachment.listed("freezer", freezer_id, offset, limit)

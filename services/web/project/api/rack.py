@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import box, history, labels, rows
+from . import attachment, box, history, labels, rows
 from .openapi import documented, list_operation
 from .validation import BARCODE, name_field, reference
 
@@ -80,3 +80,18 @@ def rack_history(rack_id, offset=None, limit=None):
 def rack_label(rack_id):
     """The rack's label as PDF, PNG or ZPL (format, layout, dpi); 409 without a barcode."""
     return labels.single("rack", rack_id)
+
+
+@bp.post("/rack/<id:rack_id>/attachments")
+@documented(attachment.upload_operation("rack"))
+def attach_to_rack(rack_id):
+    """Attach a file (multipart: file, note) to the rack."""
+    return attachment.upload("rack", rack_id)
+
+
+@bp.get("/rack/<id:rack_id>/attachments")
+@bp.get("/rack/<id:rack_id>/attachments/<offset>/<limit>")
+@documented(attachment.list_operation_of("rack"))
+def list_rack_attachments(rack_id, offset=None, limit=None):
+    """A page of the rack's attachments."""
+    return attachment.listed("rack", rack_id, offset, limit)

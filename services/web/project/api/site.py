@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import computer, freezer, history, instrument, rows
+from . import attachment, computer, freezer, history, instrument, rows
 from .openapi import documented, list_operation
 from .validation import name_field, reference, text
 
@@ -117,3 +117,18 @@ def list_site_instruments(site_id, offset=None, limit=None):
 def site_history(site_id, offset=None, limit=None):
     """A page of one site's changes, newest first."""
     return history.of_row("site", site_id, offset, limit)
+
+
+@bp.post("/site/<id:site_id>/attachments")
+@documented(attachment.upload_operation("site"))
+def attach_to_site(site_id):
+    """Attach a file (multipart: file, note) to the site."""
+    return attachment.upload("site", site_id)
+
+
+@bp.get("/site/<id:site_id>/attachments")
+@bp.get("/site/<id:site_id>/attachments/<offset>/<limit>")
+@documented(attachment.list_operation_of("site"))
+def list_site_attachments(site_id, offset=None, limit=None):
+    """A page of the site's attachments."""
+    return attachment.listed("site", site_id, offset, limit)
