@@ -123,7 +123,8 @@ def nginx(prefix, port, upstream, edits=None, settings=None):
     """Run nginx.conf on 127.0.0.1:port in front of `upstream` (host:port); files go in `prefix`.
 
     `edits` maps lines of nginx.conf to what replaces them (e.g. a shorter timeout);
-    `settings` overrides the body limits, the app's by default (MAX_CONTENT_LENGTH, MAX_IMPORT_BYTES).
+    `settings` overrides the body limits, the app's by default (MAX_CONTENT_LENGTH, MAX_IMPORT_BYTES,
+    ATTACHMENT_MAX_BYTES), and MEDIA_ROOT (`prefix`/media by default).
     """
     conf = prefix / "nginx.conf"
     template = NGINX_TEMPLATE.read_text()
@@ -139,6 +140,8 @@ def nginx(prefix, port, upstream, edits=None, settings=None):
         "STATIC_ROOT": str(published_static(prefix)),
         "MAX_CONTENT_LENGTH": str(Config.MAX_CONTENT_LENGTH),
         "MAX_IMPORT_BYTES": str(Config.MAX_IMPORT_BYTES),
+        "ATTACHMENT_MAX_BYTES": str(Config.ATTACHMENT_MAX_BYTES),
+        "MEDIA_ROOT": str(prefix / "media"),
         **(settings or {}),
     }
     conf.write_text(render(template, values))

@@ -220,7 +220,8 @@ def received_file():
         opened.append(tempfile.NamedTemporaryFile(dir=temporary, prefix="upload-", delete=False))  # noqa: SIM115
         return opened[-1]
 
-    parser = FormDataParser(stream_factory, max_form_memory_size=64 * 1024, max_form_parts=8, silent=False)
+    # max_form_memory_size: the note part, and the parser's buffer of 64 KiB reads (not the file)
+    parser = FormDataParser(stream_factory, max_form_memory_size=1 << 20, max_form_parts=8, silent=False)
     try:
         _, form, files = parser.parse(
             request.stream, request.mimetype, request.content_length, request.mimetype_params
