@@ -1,5 +1,6 @@
-"""./scripts/backup and ./scripts/restore: a backup with data and history restores, every table the same."""
+"""./scripts/backup and ./scripts/restore: a backup with data, history and attachments' files restores, every table the same."""
 
+import io
 import os
 import re
 import subprocess
@@ -9,6 +10,7 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
+from project import create_app
 from project.config import REPO
 
 RESTORED = "labinv_restored"
@@ -16,7 +18,7 @@ RESTORED = "labinv_restored"
 
 def run(script, *args, url, cwd, env=None):
     """Run scripts/<script> with DATABASE_URL=url (and `env`; None unsets) in `cwd`; return the CompletedProcess."""
-    environment = {**os.environ, "DATABASE_URL": url, **(env or {})}
+    environment = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(Path(cwd) / "media"), **(env or {})}
     return subprocess.run(
         [REPO / "scripts" / script, *args],
         cwd=cwd,
@@ -83,8 +85,9 @@ def backup(client, database_url, tmp_path):
     assert client.delete("/container/3").status_code == 200
     made = run("backup", url=database_url, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    name = made.stdout.strip()
+    name, media = made.stdout.splitlines()
     assert re.fullmatch(r"labinv-\d{8}T\d{6}Z\.dump", name)
+    assert media == f"{name}.media.tar"
     assert (tmp_path / name).read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
     return tmp_path / name
 
@@ -92,7 +95,7 @@ def backup(client, database_url, tmp_path):
 def test_a_backup_restores_into_a_fresh_database_with_every_row(backup, database_url, restored, tmp_path):
     done = run("restore", str(backup), url=restored, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"restored {backup}\n"
+    assert done.stdout == f"restored {backup}\nrestored {backup}.media.tar into {tmp_path / 'media'}\n"
     source, copy = contents(database_url), contents(restored)
     assert copy == source
     assert any('"actor":"anonymous"' in row for row in copy["history"])  # the API's changes, with who
@@ -173,3 +176,28 @@ def test_without_client_programs_of_the_servers_version_backup_says_which_are_ne
     assert f"the database runs PostgreSQL {major}, and scripts/backup needs PostgreSQL {major}'s" in line
     assert f"postgresql-client-{major}" in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_holds_the_attachments_files_and_restore_puts_them_back(database_url, restored, tmp_path):
+    media = tmp_path / "media"
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "ALLOW_ANONYMOUS_WRITES": True, "MEDIA_ROOT": media}
+    )
+    client = app.test_client()
+    data = b"%PDF-1.7\nconsent form\n"
+    form = {"file": (io.BytesIO(data), "consent.pdf")}
+    made = client.post("/container/1/attachments", data=form, content_type="multipart/form-data")
+    app.extensions["pg_pool"].closeall()
+    assert made.status_code == 201, made.json
+    done = run("backup", "with-media.dump", url=database_url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["with-media.dump", "with-media.dump.media.tar"]
+    elsewhere = tmp_path / "elsewhere"
+    restoring = run(
+        "restore", "with-media.dump", url=restored, cwd=tmp_path, env={"MEDIA_ROOT": str(elsewhere)}
+    )
+    assert restoring.returncode == 0, restoring.stderr
+    assert restoring.stdout.splitlines()[-1] == f"restored with-media.dump.media.tar into {elsewhere}"
+    sha = made.json["sha256"]
+    assert (elsewhere / sha[:2] / sha).read_bytes() == data
+    assert contents(restored)["attachment"] == contents(database_url)["attachment"]
