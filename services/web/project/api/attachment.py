@@ -19,11 +19,13 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
+import click
 from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask.cli import AppGroup
 from werkzeug.formparser import FormDataParser
 
 from ..database.queries import load
-from ..db import get_cursor, transaction
+from ..db import get_cursor, get_db, transaction
 from .errors import ApiError, validation_error
 from .listing import Listing, list_response, orders
 from .openapi import documented, list_operation
@@ -33,6 +35,8 @@ from .validation import body_schema, check, text
 
 db = load("attachment")
 bp = Blueprint("attachment", __name__)
+# flask media check, added to the app by api/__init__.py
+media_cli = AppGroup("media", help="Check the attachments' files under MEDIA_ROOT.")
 
 OWNERS = ("site", "freezer", "rack", "box", "container")
 ACCEL_PREFIX = "/.media/"  # nginx.conf's internal location over MEDIA_ROOT
@@ -501,3 +505,12 @@ def check_media(cur, root, repair, say):
                 say(f"unfinished upload: {path}")
     say(f"{len(named)} files named by attachments, {len(stored)} stored, {problems} problems")
     return problems
+
+
+@media_cli.command("check")
+@click.option("--repair", is_flag=True, help="Delete rows without files, remove files without rows.")
+def media_check_command(repair):
+    """Report attachments whose file is missing and files no attachment names (--repair: fix them)."""
+    problems = check_media(get_db().cursor(), current_app.config["MEDIA_ROOT"], repair, click.echo)
+    if problems:
+        raise SystemExit(1)
