@@ -765,7 +765,7 @@ CREATE INDEX container_expires_at_idx ON public.container USING btree (expires_a
 
 CREATE INDEX container_freezer_id_idx ON public.container USING btree (freezer_id, id);
 
-CREATE INDEX container_parent_ids_idx ON public.container USING gin (parent_ids);
+CREATE INDEX container_parent_ids_idx ON public.container USING gin (parent_ids) WITH (fastupdate=off);
 
 CREATE INDEX container_sample_type_idx ON public.container USING btree (sample_type, id) WHERE (sample_type IS NOT NULL);
 

@@ -155,7 +155,9 @@ CREATE TRIGGER container_parent_delete BEFORE DELETE ON container
 
 -- Children by parent (lineage, events, the delete check); the list filters ?sample_type= and
 -- ?expires_before=, each an index range in id order.
-CREATE INDEX container_parent_ids_idx ON container USING gin (parent_ids);
+-- (fastupdate off: without it, rows inserted since the last vacuum sit in a pending list that every
+-- lookup reads whole; a lineage of 1,000 descendants read it 1,000 times: 2.5 s instead of ms).
+CREATE INDEX container_parent_ids_idx ON container USING gin (parent_ids) WITH (fastupdate = off);
 CREATE INDEX container_sample_type_idx ON container (sample_type, id) WHERE sample_type IS NOT NULL;
 CREATE INDEX container_expires_at_idx ON container (expires_at, id) WHERE expires_at IS NOT NULL;
 

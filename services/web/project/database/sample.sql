@@ -191,7 +191,9 @@ SELECT jsonb_build_object('id', c.id, 'uuid', c.uuid, 'description', c.descripti
 -- children and what was taken); a change of freezer, box or position is `moved`; a quantity that
 -- went down, and nothing else, `used`;
 -- anything else `changed` (each field from and to).
-WITH kids AS (
+WITH mine AS MATERIALIZED (  -- its history rows: few, found by history_row_idx (not by reading history in id order)
+    SELECT * FROM history WHERE table_name = 'container' AND row_id = %(id)s AND operation <> 'DELETE'
+), kids AS (
     SELECT k.xact, jsonb_agg(c.id ORDER BY c.id) AS children, min(c.lineage) AS lineage
       FROM container c
       JOIN history k ON k.table_name = 'container' AND k.row_id = c.id AND k.operation = 'INSERT'
@@ -199,7 +201,7 @@ WITH kids AS (
      GROUP BY k.xact
 )
 SELECT h.id, %(id)s::integer AS container_id, h.changed_at AS at, h.actor, e.event, e.detail
-  FROM history h
+  FROM mine h
   LEFT JOIN kids ON h.operation = 'UPDATE' AND kids.xact = h.xact
  CROSS JOIN LATERAL (
      SELECT o.taken, CASE WHEN o.taken > 0 THEN jsonb_build_object('quantity', o.taken, 'unit', h.new_row -> 'unit') END
@@ -248,5 +250,4 @@ SELECT h.id, %(id)s::integer AS container_id, h.changed_at AS at, h.actor, e.eve
                    WHERE n.value IS DISTINCT FROM o.value)
               ELSE jsonb_build_object('children', kids.children, 'taken', q.amount)
             END AS detail
- ) AS e
- WHERE h.table_name = 'container' AND h.row_id = %(id)s AND h.operation <> 'DELETE';
+ ) AS e;
