@@ -77,6 +77,7 @@ def test_prod_publishes_only_nginx_on_port_1337():
         "nginx": ["1337:80"],
         "web": None,
         "redis": None,
+        "events": None,
         "db": None,
     }
 

@@ -112,7 +112,7 @@ def authorize():
         return
     if "refusal" in g:
         raise g.refusal
-    if request.endpoint == "auth.revoke_token":
+    if request.endpoint in ("auth.revoke_token", "events.issue_ticket"):
         return  # any user may revoke their own tokens; the view checks
     if request.method in SAFE_METHODS or request.endpoint in READS_BY_POST:
         may_read()
