@@ -224,7 +224,7 @@ def test_db_reset_brings_back_the_example_data_and_is_refused_in_production(app,
     query(pg_conn, "DELETE FROM container; INSERT INTO lab (name) VALUES ('Scratch')")
     reset = app.test_cli_runner().invoke(args=["db", "reset", "--yes"])
     assert reset.exit_code == 0, reset.output
-    assert query(pg_conn, "SELECT count(*), max(id) FROM container") == [(3, 3)]
+    assert query(pg_conn, "SELECT count(*), max(id) FROM container") == [(6, 6)]  # the samples add three
     assert query(pg_conn, "SELECT name FROM lab") == [("Ann Arbor Lab",)]
     assert query(pg_conn, "SELECT DISTINCT operation FROM history WHERE table_name = 'lab'") == [("INSERT",)]
     app.config["APP_ENV"] = "production"
