@@ -27,14 +27,14 @@ def secure(database_url, pg_conn):
 
 @pytest.fixture
 def other_lab(pg_conn):
-    """Lab 2 with site 4, freezer 3 and container 4: outside the demo editor's lab 1."""
+    """Lab 2 with site 4, freezer 3 and container 40: outside the demo editor's lab 1."""
     query(
         pg_conn,
         """
         INSERT INTO lab (id, name) VALUES (2, 'Boston Lab');
         INSERT INTO site (id, lab_id, name) VALUES (4, 2, 'Boston');
         INSERT INTO freezer (id, name, site_id) VALUES (3, '-80C', 4);
-        INSERT INTO container (id, freezer_id) VALUES (4, 3);
+        INSERT INTO container (id, freezer_id) VALUES (40, 3);
         """,
     )
 
@@ -107,7 +107,7 @@ def test_an_editor_writes_within_their_lab(secure, other_lab):
         ("put", "/freezer/9", {"name": "new", "site_id": 4}),
         ("patch", "/freezer/1", {"site_id": 4}),  # moving my freezer into their lab
         ("patch", "/freezer/3", {"site_id": 1}),  # moving their freezer into my lab
-        ("patch", "/container/4", {"freezer_id": 1}),
+        ("patch", "/container/40", {"freezer_id": 1}),
         ("patch", "/container/1", {"freezer_id": 3}),
         ("patch", "/site/4", {"lab_id": 1}),
         ("patch", "/site/1", {"lab_id": 2}),
@@ -166,7 +166,7 @@ def test_each_write_on_a_pooled_connection_says_who_acts_never_the_last_requests
     assert one_connection.patch("/freezer/3", json={"name": "b"}).status_code == 200  # not as the editor
     assert last_actor(pg_conn) == "anonymous"
     assert one_connection.get("/site/1", headers=bearer(READER)).status_code == 200
-    assert one_connection.delete("/container/4").status_code == 200  # not as the reader
+    assert one_connection.delete("/container/40").status_code == 200  # not as the reader
     assert last_actor(pg_conn) == "anonymous"
     assert one_connection.patch("/freezer/3", json={"name": "c"}, headers=bearer(EDITOR)).status_code == 403
     assert one_connection.patch("/freezer/3", json={"name": "d"}, headers=bearer(ADMIN)).status_code == 200
