@@ -271,8 +271,11 @@ def test_bad_forms_are_400_naming_the_part(client, form, field):
     assert field in refused.json["errors"]
 
 
-def test_a_json_body_is_415_and_a_missing_owner_404(client):
+def test_a_json_body_is_415_a_multipart_without_boundary_400_and_a_missing_owner_404(client):
     assert client.post("/site/1/attachments", json={"file": "x"}).status_code == 415
+    unbounded = client.post("/site/1/attachments", data=b"--x\r\n", content_type="multipart/form-data")
+    assert unbounded.status_code == 400
+    assert unbounded.json["detail"] == "the Content-Type multipart/form-data needs its boundary parameter"
     assert attach(client, "/box/999/attachments", PDF).status_code == 404
     assert client.get("/attachment/999").status_code == 404
     assert client.delete("/attachment/999").status_code == 404

@@ -401,7 +401,7 @@ def test_only_a_table_with_no_id_left_above_the_sequence_says_ids_are_exhausted(
 def test_every_constraint_a_client_can_break_is_mapped_by_name(pg_conn):
     from project.api.errors import FOREIGN_KEYS, UNIQUE
 
-    inventory = ["lab", "site", "computer", "freezer", "rack", "box", "container"]
+    inventory = ["lab", "site", "computer", "freezer", "rack", "box", "container", "attachment"]
     unique = query(
         pg_conn,
         """

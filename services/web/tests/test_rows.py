@@ -259,6 +259,13 @@ def test_a_write_with_the_current_if_match_goes_through(client, method, body, st
     assert response.status_code == status
 
 
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_an_empty_if_match_tag_matches_no_version(client, method):
+    response = getattr(client, method)("/site/2", json={"name": "x"}, headers={"If-Match": 'W/""'})
+    assert response.status_code == 412
+    assert client.get("/site/2").json["name"] == "Site 2"
+
+
 def test_if_match_star_needs_the_row_to_exist(client):
     assert client.put("/site/2", json={"name": "x"}, headers={"If-Match": "*"}).status_code == 200
     assert client.put("/site/42", json={"name": "x"}, headers={"If-Match": "*"}).status_code == 412

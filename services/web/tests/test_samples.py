@@ -262,6 +262,12 @@ def test_quantity_and_unit_are_corrected_by_put_and_patch_and_initial_quantity_i
         "/container/3", json={"freezer_id": 2, "sample_type": "serum", "expires_at": "2027-02-30"}
     )
     assert put.json["errors"] == {"expires_at": "must be a date such as 2026-11-22"}
+    for value in ({}, 20270230, ["2027-02-03"]):  # not text: a type error, not a date's
+        put = client.put("/container/3", json={"freezer_id": 2, "collected_at": value, "expires_at": value})
+        assert put.json["errors"] == {
+            "collected_at": "must be text or null",
+            "expires_at": "must be text or null",
+        }
     kept = client.put("/container/6", json={"freezer_id": 2, "sample_type": "DNA"}).json
     assert (kept["lineage"], kept["parent_ids"], kept["quantity"]) == ("derivative", [1], None)
 

@@ -26,6 +26,7 @@ from werkzeug.formparser import FormDataParser
 
 from ..database.queries import load
 from ..db import get_cursor, get_db, transaction
+from . import history
 from .errors import ApiError, validation_error
 from .listing import Listing, list_response, orders
 from .openapi import documented, list_operation
@@ -213,6 +214,8 @@ def received_file():
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if request.mimetype != "multipart/form-data":
         abort(415, "send the file as multipart/form-data: a part named file, and optionally note")
+    if not request.mimetype_params.get("boundary"):
+        abort(400, "the Content-Type multipart/form-data needs its boundary parameter")
     if request.content_length is not None and request.content_length > limit:
         abort(413, f"an upload may be at most {limit} bytes (ATTACHMENT_MAX_BYTES)")
     request.max_content_length = limit
@@ -225,7 +228,7 @@ def received_file():
         return opened[-1]
 
     # max_form_memory_size: the note part, and the parser's buffer of 64 KiB reads (not the file)
-    parser = FormDataParser(stream_factory, max_form_memory_size=1 << 20, max_form_parts=8, silent=False)
+    parser = FormDataParser(stream_factory, max_form_memory_size=1 << 20, max_form_parts=64, silent=False)
     try:
         _, form, files = parser.parse(
             request.stream, request.mimetype, request.content_length, request.mimetype_params
@@ -406,6 +409,14 @@ def delete_attachment(attachment_id):
         if not db.named(get_cursor(), sha256=row["sha256"]):
             remove_file(media_path(media_root(), row["sha256"]))
     return jsonify(deleted)
+
+
+@bp.get("/attachment/<id:attachment_id>/history")
+@bp.get("/attachment/<id:attachment_id>/history/<offset>/<limit>")
+@documented(history.row_operation("attachment"))
+def attachment_history(attachment_id, offset=None, limit=None):
+    """A page of one attachment's changes, newest first."""
+    return history.of_row("attachment", attachment_id, offset, limit)
 
 
 UPLOAD_BODY = {

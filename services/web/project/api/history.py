@@ -10,7 +10,7 @@ from .listing import Listing, list_response
 from .openapi import documented, list_operation
 from .validation import MAX_ID
 
-TABLES = ("lab", "site", "computer", "freezer", "rack", "box", "container")
+TABLES = ("lab", "site", "computer", "freezer", "rack", "box", "container", "attachment")
 TIMESTAMP = (  # ISO 8601: a date, or a date and time with an optional offset
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
     "([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"

@@ -14,7 +14,7 @@ from .auth import may_write
 from .errors import ApiError, plural
 from .listing import bad_parameters
 from .openapi import documented
-from .openapi_objects import ANYONE, json_body, query_parameter, responses, schema_ref, writes
+from .openapi_objects import ANYONE, json_body, query_parameter, responses, schema_ref
 from .responses import missing
 from .rows import checked
 from .validation import body_schema, check, json_object, reference
@@ -141,19 +141,18 @@ def single(kind, item_id):
 
 @bp.post("/labels")
 @documented(
-    writes(
-        {
-            "operationId": "printLabels",
-            "tags": ["labels"],
-            "summary": "The labels of containers, boxes and racks, in one PDF or ZPL document",
-            "description": "In the order given: containers, then boxes, then racks; each `copies` times."
-            f" At most {MAX_LABELS} labels a request. 422 names each id that does not exist, 409 each"
-            " item without a barcode.",
-            "requestBody": json_body(schema_ref("Labels")),
-            "responses": responses(documents("pdf", "zpl"), 400, 409, 413, 415, 422),
-            "x-schemas": {"Labels": LABELS},
-        }
-    )
+    {
+        "operationId": "printLabels",
+        "tags": ["labels"],
+        "summary": "The labels of containers, boxes and racks, in one PDF or ZPL document",
+        "description": "In the order given: containers, then boxes, then racks; each `copies` times."
+        f" At most {MAX_LABELS} labels a request. 422 names each id that does not exist, 409 each"
+        " item without a barcode. Printing is a read; `assign_missing` writes, so it needs an editor.",
+        "security": ANYONE,
+        "requestBody": json_body(schema_ref("Labels")),
+        "responses": responses(documents("pdf", "zpl"), 400, 401, 403, 409, 413, 415, 422),
+        "x-schemas": {"Labels": LABELS},
+    }
 )
 def print_labels():
     """One document with the label of every item in the body, in order; 422 or 409 naming items at fault."""

@@ -26,7 +26,10 @@ def output_schema(field):
     types = json_types(field)
     if "string" in types:
         types = [t for t in types if t != "integer"]
-    return {"type": types[0] if len(types) == 1 else types}
+    schema = {"type": types[0] if len(types) == 1 else types}
+    if "items" in field:
+        schema["items"] = output_schema(field["items"])
+    return schema
 
 
 def row_schema(fields):

@@ -48,5 +48,5 @@ def if_match():
         return False, None
     header = request.if_match
     return True, None if header.star_tag else [
-        tag for tag in header.as_set(include_weak=True) if "\x00" not in tag
-    ]
+        tag for tag in header.as_set(include_weak=True) if tag and "\x00" not in tag
+    ]  # an empty tag (W/"") is no version: it matches none
