@@ -1,5 +1,6 @@
 """./scripts/server and the local PostgreSQL: start, serve, persist, stop cleanly."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -219,14 +220,13 @@ def test_the_first_start_fills_a_new_database_whole_or_not_at_all(pg_server):
     try:
         url = devserver.prepare_database(pg_server)
         assert not pg_server.database_exists("labinv_setup")
-        conn = psycopg2.connect(url)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("DELETE FROM container WHERE id = 3")
-        assert devserver.prepare_database(pg_server) == url  # a later start keeps the data as it is
-        with conn.cursor() as cur:
+        with contextlib.closing(psycopg2.connect(url)) as conn, conn.cursor() as cur:
+            conn.autocommit = True
             cur.execute("SELECT count(*) FROM container")
-            assert cur.fetchone() == (2,)
-        conn.close()
+            (example_containers,) = cur.fetchone()
+            cur.execute("DELETE FROM container WHERE id = 3")
+            assert devserver.prepare_database(pg_server) == url  # a later start keeps the data as it is
+            cur.execute("SELECT count(*) FROM container")
+            assert cur.fetchone() == (example_containers - 1,)
     finally:
         pg_server.drop_database("labinv")

@@ -115,10 +115,12 @@ def growing_history_ids(request):
 
 @pytest.fixture(scope="module", autouse=True)
 def test_ids(database_url):
-    """A sequence, outside the tables the tests reset, for growing_history_ids."""
+    """A sequence, outside the tables the tests reset, for growing_history_ids; dropped after them."""
     with contextlib.closing(psycopg2.connect(database_url)) as conn:
         conn.autocommit = True
         sql(conn, "CREATE SEQUENCE IF NOT EXISTS events_test_ids")
+        yield
+        sql(conn, "DROP SEQUENCE events_test_ids")
 
 
 def sql(conn, statement, params=None):

@@ -105,6 +105,7 @@ def test_update_and_delete_of_a_missing_row_are_none(cur):
 def test_a_generated_uuid_is_made_for_a_new_container_and_kept_by_a_replacement(cur):
     container = load("container")
     place = {"barcode": None, "box_id": None, "position": None, "status": None, "status_note": None}
+    place |= {"sample_type": None, "quantity": None, "unit": None, "collected_at": None, "expires_at": None}
     row = container.upsert(cur, id=8, uuid=None, description="new", freezer_id=1, **place)
     assert row["created"] and row["uuid"]
     again = container.upsert(cur, id=8, uuid=None, description="again", freezer_id=1, **place)

@@ -297,10 +297,11 @@ def effective(service, name, default):
     return default
 
 
-def test_nginx_and_the_app_read_one_import_limit_in_production():
+@pytest.mark.parametrize("name", ["MAX_IMPORT_BYTES", "ATTACHMENT_MAX_BYTES", "MEDIA_ROOT"])
+def test_nginx_and_the_app_read_one_setting_in_production(name):
     nginx, web = services(PROD)["nginx"], services(PROD)["web"]
-    nginx_limit = effective(nginx, "MAX_IMPORT_BYTES", env(NGINX / "Dockerfile")["MAX_IMPORT_BYTES"])
-    assert nginx_limit == effective(web, "MAX_IMPORT_BYTES", str(Config.MAX_IMPORT_BYTES))
+    nginx_value = effective(nginx, name, env(NGINX / "Dockerfile")[name])
+    assert nginx_value == effective(web, name, str(getattr(Config, name)))
 
 
 UPLOAD = b"description,freezer_id\n" + b"a tube,1\n" * 10_000  # 90 kB: over nginx's limit for other bodies

@@ -454,6 +454,7 @@ def test_a_barcode_opens_what_it_labels(page):
 
 
 def test_an_import_dry_run_shows_the_lines_at_fault(page, pg_conn):
+    before = query(pg_conn, "SELECT count(*) FROM container")
     sign_in(page, "editor")
     page.goto(page.ui + "#/import")
     csv = page.get_by_label("csv", exact=True)
@@ -465,7 +466,7 @@ def test_an_import_dry_run_shows_the_lines_at_fault(page, pg_conn):
     csv.fill("barcode,freezer_id,box_id,position\nT-0100,1,1,B1\n")
     page.get_by_role("button", name="Dry run").click()
     expect(page.get_by_role("status")).to_have_text("Dry run: 1 containers would be imported.")
-    assert query(pg_conn, "SELECT count(*) FROM container") == [(3,)]
+    assert query(pg_conn, "SELECT count(*) FROM container") == before  # a dry run writes nothing
 
 
 @pytest.mark.parametrize("username", [None, "reader"])
