@@ -161,7 +161,13 @@ def list_parameters(listing, schema):
         search = f"case-insensitive substring of any of: {', '.join(listing.search)}"
         parameters["q"] = query_parameter("q", {"type": "string", "maxLength": MAX_Q}, search)
     for name, filter_schema in listing.filters.items():
-        meaning = "is this or later" if name in listing.minimums else "equals this"
+        meaning = (
+            "is this or later"
+            if name in listing.minimums
+            else "is earlier than this"
+            if name in listing.befores
+            else "equals this"
+        )
         parameters[name] = query_parameter(name, filter_schema, f"only rows whose {name} {meaning}")
     return {f"{schema}.{name}": parameter for name, parameter in parameters.items()}
 
