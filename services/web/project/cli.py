@@ -6,6 +6,7 @@ flask --app project users create NAME --role editor --lab 1 [--lab 2]
 flask --app project tokens issue NAME [--name laptop] [--expires-in-days 90]
 flask --app project tokens list [--user NAME]
 flask --app project tokens revoke ID
+flask --app project media check [--repair]
 
 ./scripts/flask runs these on ./scripts/server's database when DATABASE_URL is
 unset. A database that cannot be reached is one line (and exit status 1), not a
@@ -18,6 +19,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from psycopg2 import errors
 
+from . import media
 from .accounts import PASSWORD_RULE, digest, hash_password, new_token
 from .api import LISTS
 from .database import paging, run_sql_file, transaction
@@ -32,6 +34,7 @@ db_cli = AppGroup("db", help="Create the schema and load example data.")
 users_cli = AppGroup("users", help="Create users.")
 tokens_cli = AppGroup("tokens", help="Issue, list and revoke API tokens.")
 lists_cli = AppGroup("lists", help="Show the statement each list runs.")
+media_cli = AppGroup("media", help="Check the attachments' files under MEDIA_ROOT.")
 
 
 def database():
@@ -163,7 +166,16 @@ def revoke_token_command(token_id):
     click.echo(f"revoked token {token_id}")
 
 
+@media_cli.command("check")
+@click.option("--repair", is_flag=True, help="Delete rows without files, remove files without rows.")
+def media_check_command(repair):
+    """Report attachments whose file is missing and files no attachment names (--repair: fix them)."""
+    problems = media.check(database().cursor(), current_app.config["MEDIA_ROOT"], repair, click.echo)
+    if problems:
+        raise SystemExit(1)
+
+
 def init_app(app):
     """Register the commands on `app`."""
-    for group in (db_cli, users_cli, tokens_cli, lists_cli):
+    for group in (db_cli, users_cli, tokens_cli, lists_cli, media_cli):
         app.cli.add_command(group)

@@ -11,8 +11,8 @@ import pytest
 from conftest import query
 
 from project import create_app
-from project.api.attachment import display_name, media_path, sniff
 from project.config import Config
+from project.media import display_name, media_path, sniff
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

@@ -119,8 +119,8 @@ def test_the_cli_takes_token_and_password_helpers_from_outside_the_http_layer():
         if isinstance(node, ast.ImportFrom) and node.level
         for alias in node.names
     }
-    assert ("accounts", "digest") in imported
-    assert {name for module, name in imported if module.startswith("api")} == {"LISTS"}  # for `lists sql`
+    assert ("accounts", "digest") in imported and (None, "media") in imported
+    assert {name for module, name in imported if (module or "").startswith("api")} == {"LISTS"}  # lists sql
 
 
 def scripts_flask(datadir, *args):

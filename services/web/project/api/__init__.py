@@ -32,7 +32,6 @@ def init_app(app):
     """Register the blueprints; then, on each request: who asks, the rate limit, what they may do."""
     for blueprint in blueprints:
         app.register_blueprint(blueprint)  # auth.identify runs first, before every request
-    app.cli.add_command(attachment.media_cli)  # flask media check [--repair]
     limiter.init_app(app)
     limiter.exempt(health.bp)
     app.before_request(auth.authorize)

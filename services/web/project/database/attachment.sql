@@ -1,5 +1,5 @@
 -- The statements behind /<R>/<id>/attachments and /attachment/<id> (api/attachment.py), and
--- `flask media check`. A file under MEDIA_ROOT is named by its sha256; the advisory lock on that
+-- the files' bookkeeping (media.py, `flask media check`). A file under MEDIA_ROOT is named by its sha256; the advisory lock on that
 -- sha256 (two 32-bit halves of its first 16 hex digits) orders whoever places, keeps or removes
 -- that file: an upload holds it from placing the file to its row's commit, a delete from its
 -- row's delete until the file is removed, so a file never goes while a row names it.
