@@ -48,6 +48,20 @@ def test_reads_are_public_and_writes_need_a_token(secure):
     assert secure.post("/labs/", json={"name": "New"}, headers=bearer(ADMIN)).status_code == 201
 
 
+def test_who_am_i_names_the_token_user_and_whether_they_may_write(secure, client):
+    assert secure.get("/auth/me").json == {"user": None, "may_write": False}
+    assert client.get("/auth/me").json == {"user": None, "may_write": True}  # anonymous writes allowed
+    for token, role, may_write in (
+        (ADMIN, "admin", True),
+        (EDITOR, "editor", True),
+        (READER, "reader", False),
+    ):
+        me = secure.get("/auth/me", headers=bearer(token)).json
+        assert (me["user"]["username"], me["user"]["role"], me["may_write"]) == (role, role, may_write)
+    refused = secure.get("/auth/me", headers=bearer("not-a-token"))
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+
+
 @pytest.mark.parametrize(
     ("header", "error"),
     [

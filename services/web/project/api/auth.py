@@ -21,7 +21,7 @@ from ..db import get_cursor
 from .errors import ApiError
 from .limits import PASSWORDS_BY_ADDRESS, PASSWORDS_BY_USERNAME, auth_limit, client_address, limiter, username
 from .openapi import documented
-from .openapi_objects import ID, TOKEN, header, json_body, responses
+from .openapi_objects import ANYONE, ID, TOKEN, header, json_body, responses
 from .validation import NO_NUL, body_schema, check, json_object, text
 
 db = load("auth")
@@ -165,6 +165,50 @@ REVOKED = {
     },
     "required": ["id", "name", "created_at", "expires_at", "revoked_at"],
 }
+
+
+WHO = {
+    "type": "object",
+    "properties": {
+        "user": {
+            "type": ["object", "null"],
+            "properties": {
+                "id": ID,
+                "username": {"type": "string"},
+                "role": {"type": "string", "enum": ["reader", "editor", "admin"]},
+            },
+            "required": ["id", "username", "role"],
+            "description": "the token's user; null without a token",
+        },
+        "may_write": {
+            "type": "boolean",
+            "description": "an editor or admin (an editor within their labs), or anyone where"
+            " ALLOW_ANONYMOUS_WRITES lets a request without a token write (development)",
+        },
+    },
+    "required": ["user", "may_write"],
+}
+
+
+@bp.get("/auth/me")
+@documented(
+    {
+        "operationId": "whoAmI",
+        "tags": ["auth"],
+        "summary": "Who the request's token is, and whether they may write",
+        "security": ANYONE,
+        "responses": responses(
+            {"200": {"description": "who asks", "content": {"application/json": {"schema": WHO}}}}
+        ),
+    }
+)
+def who_am_i():
+    """Who the request's token is (null without one), and whether they may write."""
+    user = g.get("user")
+    if user is None:
+        return jsonify(user=None, may_write=current_app.config["ALLOW_ANONYMOUS_WRITES"])
+    who = {k: user[k] for k in ("id", "username", "role")}
+    return jsonify(user=who, may_write=user["role"] != "reader")
 
 
 @bp.post("/auth/tokens")
