@@ -17,23 +17,11 @@ from project.events import QUEUE_SIZE, Filters, Stream
 FOREVER = 30
 
 
-@contextlib.contextmanager
-def events_process(database_url, log_dir, **settings):
-    """Serve the events app with gunicorn_events.conf.py on 127.0.0.1, `settings` in its environment."""
-    port = servers.free_port()
-    config = str(servers.WEB / "gunicorn_events.conf.py")
-    env = {**servers.os.environ, "DATABASE_URL": database_url, "EVENTS_BIND": f"127.0.0.1:{port}", **settings}
-    probe = lambda: servers.request(port, "POST", "/events/tickets")  # noqa: E731
-    args = [servers.sys.executable, "-m", "gunicorn", "--config", config]
-    with servers.serving(args, log_dir / "events.log", probe, cwd=servers.WEB, env=env):
-        yield f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def events_server(database_url, tmp_path_factory):
     """The events process, with a ping every 0.5 s; yield its base URL."""
     log_dir = tmp_path_factory.mktemp("events")
-    with events_process(database_url, log_dir, EVENTS_HEARTBEAT_S="0.5", RATE_LIMIT_ENABLED="false") as url:
+    with servers.events(database_url, log_dir, EVENTS_HEARTBEAT_S="0.5", RATE_LIMIT_ENABLED="false") as url:
         yield url
 
 
@@ -286,7 +274,7 @@ def token_for(conn, username, role="reader"):
 def private_events(database_url, tmp_path_factory):
     """An events process where reads need a token (READS_REQUIRE_AUTH)."""
     log_dir = tmp_path_factory.mktemp("private")
-    with events_process(database_url, log_dir, READS_REQUIRE_AUTH="true", RATE_LIMIT_ENABLED="false") as url:
+    with servers.events(database_url, log_dir, READS_REQUIRE_AUTH="true", RATE_LIMIT_ENABLED="false") as url:
         yield url
 
 

@@ -111,6 +111,17 @@ def gunicorn(database_url, port, log_path, host="127.0.0.1", settings=None):
     return serving(args, log_path, lambda: request(port, "GET", "/healthz", host=host), cwd=WEB, env=env)
 
 
+@contextlib.contextmanager
+def events(database_url, log_dir, **settings):
+    """Serve the events app with gunicorn_events.conf.py on 127.0.0.1, `settings` in its environment."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "EVENTS_BIND": f"127.0.0.1:{port}", **settings}
+    args = [sys.executable, "-m", "gunicorn", "--config", str(WEB / "gunicorn_events.conf.py")]
+    probe = lambda: request(port, "POST", "/events/tickets")  # noqa: E731
+    with serving(args, log_dir / "events.log", probe, cwd=WEB, env=env):
+        yield f"http://127.0.0.1:{port}"
+
+
 def published_static(prefix):
     """Return a copy of the static files in `prefix`, the web UI in it as it is deployed (ui.publish)."""
     target = prefix / "static"
