@@ -12,13 +12,16 @@ import http.client
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 import requests
+import topology_servers as servers
 from conftest import query, serving
 from flask import Flask
 
+from devtools.devserver import EventsProxy
 from project import create_app, ui
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -149,9 +152,14 @@ def browser():
 
 
 @contextlib.contextmanager
-def served(database_url, **settings):
-    """Serve an app as in production (writes need a token), with `settings`, over HTTP; yield its URL."""
+def served(database_url, events_port=None, **settings):
+    """Serve an app as in production (writes need a token), with `settings`, over HTTP; yield its URL.
+
+    With `events_port`, /events goes to the events process there, as nginx and ./scripts/server send it.
+    """
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, **settings})
+    if events_port:
+        app.wsgi_app = EventsProxy(app.wsgi_app, events_port)
     try:
         with serving(app) as url:
             yield url
@@ -412,7 +420,7 @@ def test_move_a_tube_in_the_grid_then_check_it_out_and_in(page, pg_conn):
     sign_in(page, "editor")
     page.goto(page.ui + "#/box/1")
     grid = page.get_by_role("region", name="Grid")
-    expect(grid.get_by_role("button")).to_have_count(81)  # a 9x9 box, nothing selected yet
+    expect(grid.get_by_role("table").get_by_role("button")).to_have_count(81)  # a 9x9 box
     grid.get_by_role("button", name="A1 T-0001", exact=True).click()
     grid.get_by_role("button", name="C3", exact=True).click()
     grid.get_by_role("button", name="Move").click()
@@ -488,6 +496,7 @@ def test_a_reader_or_no_one_sees_no_edit_controls(page, username):
             expect(page.get_by_text("Plasma aliquots, box A")).to_be_visible()
         elif where == "#/site/1":  # the row, read-only
             expect(page.get_by_role("definition").filter(has_text="John Smith")).to_be_visible()
+            expect(page.get_by_role("banner")).not_to_contain_text("Anyone may edit")
         else:
             page.wait_for_load_state("networkidle")
         controls = (
@@ -552,3 +561,107 @@ def test_a_move_that_cannot_be_made_says_why_in_one_alert(page, secure_url):
         expect(grid.get_by_role("alert")).to_contain_text(
             "move 1: position C3 of box 1 holds another container (or is reserved for one): container 2"
         )
+
+
+def test_the_page_sends_back_the_consistency_token_of_its_last_write(page):
+    """With replicas a write's answer carries X-Consistency-Token (test_replicas); here one is added."""
+    token = "lsn:0/1A2B3C4D"
+
+    def with_token(route):
+        answer = route.fetch()
+        extra = {"x-consistency-token": token} if route.request.method == "PUT" else {}
+        route.fulfill(response=answer, headers={**answer.headers, **extra})
+
+    sign_in(page, "editor")
+    page.route("**/site/1", with_token)
+    with page.expect_request(re.compile(r"/site/1$")) as first:
+        page.goto(page.ui + "#/site/1")
+    assert "x-consistency-token" not in first.value.headers
+    page.get_by_label("contact", exact=True).fill("Ada Lovelace")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved site 1.")
+    with page.expect_request(re.compile(r"/sites\b")) as later:
+        page.goto(page.ui + "#/sites")
+    assert later.value.headers.get("x-consistency-token") == token
+
+
+def test_saving_a_tube_keeps_what_is_in_it(page, pg_conn):
+    sign_in(page, "editor")
+    page.goto(page.ui + "#/container/1")
+    expect(page.get_by_label("sample_type", exact=True)).to_have_value("plasma")
+    page.get_by_label("description", exact=True).fill("Plasma, first draw")
+    page.get_by_label("quantity", exact=True).fill("750.5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved container 1.")
+    assert query(
+        pg_conn,
+        "SELECT description, sample_type, quantity, unit, expires_at IS NOT NULL FROM container WHERE id = 1",
+    ) == [("Plasma, first draw", "plasma", 750.5, "uL", True)]
+
+
+def downloaded(page, click):
+    """Click; return the name and the bytes of the file the page downloads."""
+    with page.expect_download() as download:
+        click()
+    return download.value.suggested_filename, Path(download.value.path()).read_bytes()
+
+
+def test_labels_download_as_a_pdf_from_a_tube_a_box_and_its_grid(page):
+    page.goto(page.ui + "#/container/1")
+    name, pdf = downloaded(page, page.get_by_role("button", name="Print label").click)
+    assert (name, pdf[:5]) == ("container-1.pdf", b"%PDF-")
+    page.goto(page.ui + "#/box/1")
+    assert downloaded(page, page.get_by_role("button", name="Print label").click)[0] == "box-1.pdf"
+    name, pdf = downloaded(page, page.get_by_role("button", name="Print the tubes' labels").click)
+    assert (name, pdf[:5]) == ("labels.pdf", b"%PDF-")
+
+
+def test_a_label_that_cannot_be_made_says_why(page, pg_conn):
+    query(pg_conn, "UPDATE container SET barcode = NULL WHERE id = 1")
+    page.goto(page.ui + "#/container/1")
+    page.get_by_role("button", name="Print label").click()
+    expect(page.get_by_role("alert")).to_contain_text("container 1 has no barcode")
+
+
+def test_where_anyone_may_write_the_page_offers_edits_without_signing_in(browser, database_url, pg_conn):
+    with served(database_url, ALLOW_ANONYMOUS_WRITES=True) as url, opened(browser, url) as page:
+        page.goto(page.ui + "#/site/2")
+        expect(page.get_by_role("banner")).to_contain_text("Anyone may edit here (development)")
+        page.get_by_label("contact", exact=True).fill("Ada Lovelace")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_have_text("Saved site 2.")
+        assert query(
+            pg_conn,
+            "SELECT contact, (SELECT actor FROM history ORDER BY id DESC LIMIT 1) FROM site WHERE id = 2",
+        ) == [("Ada Lovelace", "anonymous")]
+        sign_in(page, "reader")  # a reader's token may not write, wherever anyone may
+        page.goto(page.ui + "#/site/2")
+        expect(page.get_by_label("contact", exact=True)).to_have_count(0)
+
+
+@pytest.mark.parametrize("username", [None, "editor"])  # signed in, the stream takes a ticket
+def test_a_box_page_shows_a_move_made_elsewhere_within_2_s(
+    browser, database_url, pg_conn, tmp_path, username
+):
+    with (
+        servers.events(database_url, tmp_path, RATE_LIMIT_ENABLED="false") as events_url,
+        served(database_url, events_port=int(events_url.rpartition(":")[2])) as url,
+        opened(browser, url) as page,
+    ):
+        if username:
+            sign_in(page, username)
+        with page.expect_response(lambda r: "/events?box_id=1" in r.url) as stream:
+            page.goto(page.ui + "#/box/1")
+        assert stream.value.status == 200 and ("ticket=" in stream.value.url) == bool(username)
+        expect(page.get_by_role("button", name="A1 T-0001", exact=True)).to_be_visible()
+        started = time.monotonic()
+        moved = requests.post(
+            f"{url}/moves",
+            json={"moves": [{"container_id": 1, "box_id": 1, "position": "B2"}]},
+            headers=ADMIN,
+        )
+        assert moved.status_code == 200, moved.text
+        expect(page.get_by_role("button", name="B2 T-0001", exact=True)).to_be_visible(timeout=2000)
+        print(f"\na move made elsewhere shown on the box page after {time.monotonic() - started:.2f} s")
+        expect(page.get_by_text("admin changed container 1 (")).to_be_visible()
+        expect(page.get_by_role("button", name="A1", exact=True)).to_be_visible()

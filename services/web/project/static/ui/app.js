@@ -1,7 +1,7 @@
 // The web UI: navigation, barcode lookup, who is signed in, and a router over the URL's hash
 // (#/sites?q=muffin, #/site/1, #/site/new, #/import, #/signin).
 
-import { request, session, signOut } from "./api.js";
+import { anyoneMayEdit, askWhoMayWrite, request, session, signOut } from "./api.js";
 import { alertBox, capitalized, fill, h } from "./dom.js";
 import { listView } from "./list.js";
 import { LISTS, RESOURCES } from "./resources.js";
@@ -44,7 +44,7 @@ function showHeader() {
     h("p", { class: "user" }, user
       ? [`${user.username} (${user.role}) `,
         h("button", { type: "button", onclick: async () => { await signOut(); route(); } }, "Sign out")]
-      : h("a", { href: "#/signin" }, "Sign in")));
+      : [anyoneMayEdit() ? "Anyone may edit here (development) · " : null, h("a", { href: "#/signin" }, "Sign in")]));
 }
 
 /** Show the page the hash names, in a new element: a page still loading fills the one it had. */
@@ -67,4 +67,4 @@ async function route() {
 
 window.addEventListener("hashchange", route);
 window.addEventListener("labinv:signed-out", showHeader);
-route();
+askWhoMayWrite().then(route);

@@ -1,8 +1,10 @@
 // A box's grid (row letters × column numbers): select a tube, move it to an empty position,
-// check it out, check it in or dispose of it.
+// check it out, check it in or dispose of it; print the tubes' labels. It follows the box live.
 
-import { canEdit, request } from "./api.js";
+import { canEdit, download, request, watch } from "./api.js";
 import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
+
+const DONE = { insert: "added", update: "changed", delete: "removed" }; // an event's action, said
 
 /** Return the accessible name of a position's button: the position, then its tube if any. */
 function positionName(position, tube) {
@@ -15,6 +17,7 @@ function positionName(position, tube) {
 export async function boxGrid(id) {
   const section = h("section", { "aria-label": "Grid", class: "grid" });
   const problem = h("div"); // why the last action failed, if it did
+  const news = h("p", { "aria-live": "polite", class: "live" }); // the latest change made here, live
   let grid = null;
   let selected = null; // the selected tube
   let target = null; // the empty position to move it to
@@ -36,6 +39,16 @@ export async function boxGrid(id) {
       target = null;
       problem.replaceChildren();
       await load();
+    } catch (error) {
+      fill(problem, alertBox(error));
+    }
+  }
+
+  async function printTubeLabels() {
+    const ids = grid.positions.filter((slot) => slot.container).map((slot) => slot.container.id);
+    try {
+      await download("POST", "/labels", { container_ids: ids });
+      problem.replaceChildren();
     } catch (error) {
       fill(problem, alertBox(error));
     }
@@ -85,7 +98,9 @@ export async function boxGrid(id) {
     fill(section,
       h("h2", {}, "Grid"),
       problem,
-      h("p", {}, `${grid.filled} filled, ${grid.empty} empty`),
+      news,
+      h("p", {}, `${grid.filled} filled, ${grid.empty} empty `,
+        grid.filled ? h("button", { type: "button", onclick: printTubeLabels }, "Print the tubes' labels") : null),
       h("table", {},
         h("thead", {}, h("tr", {}, h("td"), [...Array(grid.cols)].map((_, col) => h("th", { scope: "col" }, col + 1)))),
         h("tbody", {}, letters.map((letter, row) => h("tr", {}, h("th", { scope: "row" }, letter),
@@ -94,5 +109,10 @@ export async function boxGrid(id) {
   }
 
   await load();
+  watch(`box_id=${id}`, (change) => { // live: another's move, check-out or edit shows at once
+    const what = change.changed?.length ? ` (${change.changed.join(", ")})` : "";
+    news.textContent = `${change.actor} ${DONE[change.action]} ${change.table} ${change.row_id}${what}`;
+    load();
+  });
   return section;
 }

@@ -1,12 +1,13 @@
 // A row's page: its fields (an edit form for editors: Save with If-Match, Delete), children, history.
 
-import { ApiError, canEdit, page, request, row } from "./api.js";
+import { ApiError, canEdit, download, page, request, row } from "./api.js";
 import { boxGrid } from "./box.js";
 import { alertBox, capitalized, confirmDialog, field, fill, h } from "./dom.js";
 import { freezerTree } from "./freezer.js";
 import { formBody } from "./resources.js";
 
 const EXTRAS = { freezer: freezerTree, box: boxGrid };
+const LABELLED = ["container", "box", "rack"]; // GET /<name>/<id>/label: its label as a PDF
 
 /** Show row `id` of `resource` in `view`. */
 export async function detailView(view, resource, id) {
@@ -54,10 +55,19 @@ export async function detailView(view, resource, id) {
     }
   }
 
+  async function printLabel() {
+    try {
+      await download("GET", `${path}/label`);
+    } catch (error) {
+      fill(message, alertBox(error));
+    }
+  }
+
   const children = Object.entries(resource.children).map(([plural, column]) =>
     h("li", {}, h("a", { href: `#/${plural}?${column}=${id}` }, `${capitalized(plural)} of this ${resource.name}`)));
   fill(view,
     h("h1", {}, `${resource.name} ${id}`, data.name ? `: ${data.name}` : ""),
+    LABELLED.includes(resource.name) ? h("p", {}, h("button", { type: "button", onclick: printLabel }, "Print label")) : null,
     EXTRAS[resource.name] ? await EXTRAS[resource.name](id) : null,
     message,
     canEdit()

@@ -16,7 +16,8 @@ export const RESOURCES = {
   box: resource("box", "boxes", ["name", "freezer_id", "rack_id", "barcode", "rows", "cols"],
     { containers: "box_id" }),
   container: resource("container", "containers",
-    ["barcode", "description", "freezer_id", "box_id", "position", "uuid", "status_note"], {}, ["status"]),
+    ["barcode", "description", "freezer_id", "box_id", "position", "uuid", "status_note",
+      "sample_type", "quantity", "unit", "collected_at", "expires_at"], {}, ["status"]),
 };
 
 /** The lists, by the name in their URL. */
@@ -39,7 +40,7 @@ export function rowLink(list, item) {
 export const referenced = (column) => RESOURCES[column.replace(/_id$/, "")] && column.endsWith("_id")
   ? column.replace(/_id$/, "") : null;
 
-const NUMBERS = /(_id|^rows|^cols)$/;
+const NUMBERS = /(_id|^rows|^cols|^quantity)$/;
 const GENERATED = ["uuid", "rows", "cols"]; // the database fills them in when left out
 
 /** Return a form's fields as an API body: "" is null (or left out), ids and sizes are numbers. */
@@ -48,7 +49,7 @@ export function formBody(form, fields) {
   for (const name of fields) {
     const value = form.elements[name].value;
     if (value === "" && GENERATED.includes(name)) continue;
-    body[name] = value === "" ? null : NUMBERS.test(name) && /^\d+$/.test(value) ? Number(value) : value;
+    body[name] = value === "" ? null : NUMBERS.test(name) && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   return body;
 }
