@@ -36,6 +36,11 @@ def other_lab(pg_conn):
     )
 
 
+def place_path(*names):
+    """Return names joined as a place's path is: Site 1 \u203a -20C."""
+    return " \u203a ".join(names)
+
+
 def test_racks_and_boxes_are_table_resources_with_child_lists(client):
     assert client.get("/rack/1").json == {"id": 1, "freezer_id": 1, "name": "Rack 1", "barcode": "R-0001"}
     assert [b["id"] for b in client.get("/rack/1/boxes").json] == [1, 2]
@@ -140,6 +145,28 @@ def test_lookup_finds_a_container_box_or_rack_by_barcode(client):
     assert client.get("/lookup/nothing").status_code == 404
     client.patch("/rack/1", json={"barcode": "R-0002"})  # the old barcode is free again
     assert client.get("/lookup/R-0001").status_code == 404 and client.get("/lookup/R-0002").status_code == 200
+
+
+def test_a_containers_place_names_where_it_is_from_the_site_down(client):
+    assert client.get("/container/1/place").json == {
+        "id": 1,
+        "site": {"id": 1, "name": "Site 1"},
+        "freezer": {"id": 1, "name": "-20C"},
+        "rack": {"id": 1, "name": "Rack 1"},
+        "box": {"id": 1, "name": "Box A"},
+        "position": "A1",
+        "path": place_path("Site 1", "-20C", "Rack 1", "Box A", "A1"),
+    }
+    loose = client.get("/container/4/place").json  # in a freezer, in no box
+    assert (loose["rack"], loose["box"], loose["position"], loose["path"]) == (
+        None,
+        None,
+        None,
+        place_path("Site 1", "-40C"),
+    )
+    client.patch("/box/1", json={"rack_id": None})
+    assert client.get("/container/1/place").json["path"] == place_path("Site 1", "-20C", "Box A", "A1")
+    assert client.get("/container/999/place").status_code == 404
 
 
 def test_moves_are_made_together_and_swaps_work(client, pg_conn):

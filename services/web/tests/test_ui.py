@@ -20,6 +20,7 @@ import requests
 import topology_servers as servers
 from conftest import query, serving
 from flask import Flask
+from test_storage import place_path
 
 from devtools.devserver import EventsProxy
 from project import create_app, ui
@@ -665,3 +666,13 @@ def test_a_box_page_shows_a_move_made_elsewhere_within_2_s(
         print(f"\na move made elsewhere shown on the box page after {time.monotonic() - started:.2f} s")
         expect(page.get_by_text("admin changed container 1 (")).to_be_visible()
         expect(page.get_by_role("button", name="A1", exact=True)).to_be_visible()
+
+
+def test_a_tube_shows_its_place_by_name_each_part_a_link(page):
+    page.goto(page.ui + "#/container/1")
+    place = page.get_by_role("navigation", name="Place")
+    expect(place).to_have_text(place_path("Site 1", "-20C", "Rack 1", "Box A", "A1"))
+    place.get_by_role("link", name="Box A").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("box 1: Box A")
+    page.goto(page.ui + "#/container/4")  # in a freezer, in no box
+    expect(page.get_by_role("navigation", name="Place")).to_have_text(place_path("Site 1", "-40C"))

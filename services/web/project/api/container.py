@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
+from ..db import get_cursor
 from . import attachment, history, labels, rows, samples, storage
 from .listing import Listing, filter_schema, orders
 from .openapi import documented, list_operation, row_operations
@@ -237,6 +238,33 @@ def derive_container(container_id):
 def pool_containers():
     """Pool containers into a new one."""
     return samples.pool()
+
+
+NAMED = {
+    "type": "object",
+    "properties": {"id": ID, "name": {"type": "string"}},
+    "required": ["id", "name"],
+}
+PLACE = {
+    "type": "object",
+    "properties": {
+        "id": ID,
+        "site": NAMED,
+        "freezer": NAMED,
+        "rack": {"anyOf": [NAMED, {"type": "null"}]},
+        "box": {"anyOf": [NAMED, {"type": "null"}]},
+        "position": {"type": ["string", "null"]},
+        "path": {"type": "string", "description": "the names, site to position, joined by ' \u203a '"},
+    },
+    "required": ["id", "site", "freezer", "rack", "box", "position", "path"],
+}
+
+
+@bp.get("/container/<id:container_id>/place")
+@documented(storage.read_operation("getContainerPlace", "containers", "Where a container is, by name", PLACE))
+def container_place(container_id):
+    """Where the container is: site, freezer, rack, box and position, by name, and the path to show."""
+    return storage.found(CONTAINER.db.place(get_cursor(), id=container_id), "container", container_id)
 
 
 @bp.get("/container/<id:container_id>/lineage")

@@ -11,6 +11,21 @@ SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, sta
   FROM container
  WHERE id = %(id)s;
 
+-- name: place^
+-- Where container %(id)s is, by name: its site, freezer, rack and box (each {id, name}, rack and
+-- box null when it has none), its position, and the path to show; none if there is no such container.
+SELECT c.id, json_build_object('id', s.id, 'name', s.name) AS site,
+       json_build_object('id', f.id, 'name', f.name) AS freezer,
+       CASE WHEN r.id IS NOT NULL THEN json_build_object('id', r.id, 'name', r.name) END AS rack,
+       CASE WHEN b.id IS NOT NULL THEN json_build_object('id', b.id, 'name', b.name) END AS box,
+       c.position, concat_ws(' › ', s.name, f.name, r.name, b.name, c.position) AS path
+  FROM container c
+  JOIN freezer f ON f.id = c.freezer_id
+  JOIN site s ON s.id = f.site_id
+  LEFT JOIN box b ON b.id = c.box_id
+  LEFT JOIN rack r ON r.id = b.rack_id
+ WHERE c.id = %(id)s;
+
 -- name: exists$
 -- Whether container %(id)s exists.
 SELECT EXISTS (SELECT FROM container WHERE id = %(id)s);

@@ -1,12 +1,14 @@
-// A row's page: its fields (an edit form for editors: Save with If-Match, Delete), children, history.
+// A row's page: its fields (an edit form for editors: Save with If-Match, Delete), children, history;
+// a freezer's tree, a box's grid, a container's place.
 
 import { ApiError, canEdit, download, page, request, row } from "./api.js";
 import { boxGrid } from "./box.js";
 import { alertBox, capitalized, confirmDialog, field, fill, h } from "./dom.js";
 import { freezerTree } from "./freezer.js";
+import { containerPlace } from "./place.js";
 import { formBody } from "./resources.js";
 
-const EXTRAS = { freezer: freezerTree, box: boxGrid };
+const EXTRAS = { freezer: freezerTree, box: boxGrid, container: containerPlace };
 const LABELLED = ["container", "box", "rack"]; // GET /<name>/<id>/label: its label as a PDF
 
 /** Show row `id` of `resource` in `view`. */
