@@ -676,3 +676,24 @@ def test_a_tube_shows_its_place_by_name_each_part_a_link(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("box 1: Box A")
     page.goto(page.ui + "#/container/4")  # in a freezer, in no box
     expect(page.get_by_role("navigation", name="Place")).to_have_text(place_path("Site 1", "-40C"))
+
+
+def test_aliquots_made_from_the_grid_fill_its_next_free_positions(page, pg_conn):
+    sign_in(page, "editor")
+    page.goto(page.ui + "#/box/1")
+    grid = page.get_by_role("region", name="Grid")
+    grid.get_by_role("button", name="A1 T-0001", exact=True).click()
+    expect(grid).to_contain_text("plasma, 500 uL left")
+    expect(grid.get_by_label("unit", exact=True)).to_have_value("uL")
+    grid.get_by_label("count", exact=True).fill("2")
+    grid.get_by_label("quantity", exact=True).fill("50")
+    grid.get_by_role("button", name="Aliquot").click()
+    expect(grid.get_by_role("status")).to_contain_text("Made 2 aliquots: A2 S")
+    made = query(
+        pg_conn, "SELECT position, barcode FROM container WHERE parent_ids = '{1}' AND box_id = 1 ORDER BY id"
+    )
+    assert [position for position, _ in made] == ["A2", "A3"]
+    for position, barcode in made:
+        expect(grid.get_by_role("button", name=f"{position} {barcode}", exact=True)).to_be_visible()
+    expect(grid).to_contain_text("plasma, 400 uL left")
+    assert query(pg_conn, "SELECT quantity FROM container WHERE id = 1") == [(400,)]

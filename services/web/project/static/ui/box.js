@@ -1,5 +1,5 @@
 // A box's grid (row letters × column numbers): select a tube, move it to an empty position,
-// check it out, check it in or dispose of it; print the tubes' labels. It follows the box live.
+// check it out, check it in, aliquot or dispose of it; print the tubes' labels. It follows the box live.
 
 import { canEdit, download, request, watch } from "./api.js";
 import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
@@ -33,15 +33,24 @@ export async function boxGrid(id) {
   }
 
   /** Send one action; on success, show the grid again; on failure, say why. */
-  async function act(method, path, body) {
+  async function act(method, path, body, said = () => null) {
     try {
-      await request(method, path, { body });
+      const { data } = await request(method, path, { body });
       target = null;
-      problem.replaceChildren();
+      fill(problem, said(data));
       await load();
     } catch (error) {
       fill(problem, alertBox(error));
     }
+  }
+
+  /** Split the selected tube: `count` aliquots of `quantity` `unit` each, in this box's next free positions. */
+  function aliquot(value) {
+    const quantity = value("quantity");
+    const body = { count: Number(value("count") ?? 1), box_id: Number(id), positions: "next" };
+    if (quantity !== null) Object.assign(body, { quantity: Number(quantity), unit: value("unit") });
+    return act("POST", `/container/${selected.id}/aliquots`, body, (made) =>
+      h("p", { role: "status" }, `Made ${made.length} aliquots: ${made.map((c) => `${c.position} ${c.barcode}`).join(", ")}.`));
   }
 
   async function printTubeLabels() {
@@ -74,6 +83,8 @@ export async function boxGrid(id) {
     const value = (name) => section.querySelector(`[name=${name}]`).value || null;
     return h("div", { class: "panel" },
       h("p", {}, h("a", { href: `#${path}` }, positionName(selected.position, selected)), ` ${selected.description ?? ""}`),
+      selected.sample_type ? h("p", {}, [selected.sample_type, selected.quantity != null
+        ? `${selected.quantity} ${selected.unit ?? ""} left` : null].filter(Boolean).join(", ")) : null,
       canEdit() ? [
         h("p", {}, target ? `Move to ${target}: ` : "Select an empty position to move it to. ",
           h("button", { type: "button", disabled: !target, onclick: () =>
@@ -84,6 +95,10 @@ export async function boxGrid(id) {
             "Check out"))] : null,
         selected.status === "checked_out"
           ? h("p", {}, h("button", { type: "button", onclick: () => act("POST", `${path}/check-in`) }, "Check in")) : null,
+        h("fieldset", {}, h("legend", {}, "Aliquots, into this box's next free positions"),
+          field("count", "1", { type: "number", min: 1, max: 384 }),
+          field("quantity", null, { inputmode: "decimal" }), field("unit", selected.unit),
+          h("p", {}, h("button", { type: "button", onclick: () => aliquot(value) }, "Aliquot"))),
         field("reason"),
         h("p", {}, h("button", { type: "button", onclick: async () => {
           if (await confirmDialog(`Dispose of ${positionName(selected.position, selected)}?`, "Dispose")) {
