@@ -697,3 +697,35 @@ def test_aliquots_made_from_the_grid_fill_its_next_free_positions(page, pg_conn)
         expect(grid.get_by_role("button", name=f"{position} {barcode}", exact=True)).to_be_visible()
     expect(grid).to_contain_text("plasma, 400 uL left")
     assert query(pg_conn, "SELECT quantity FROM container WHERE id = 1") == [(400,)]
+
+
+def test_scan_a_tube_then_a_position_then_enter_moves_it_here_even_from_another_box(page, pg_conn):
+    sign_in(page, "editor")
+    page.goto(page.ui + "#/box/1")
+    grid = page.get_by_role("region", name="Grid")
+    scan = grid.get_by_label("Scan", exact=True)
+    expect(scan).to_be_focused()
+    for text in ("T-0001", "c3", ""):  # the tube, where it goes, Enter: as a scanner types them
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        if text == "c3":
+            expect(grid).to_contain_text("Move to C3:")
+    expect(grid.get_by_role("button", name="C3 T-0001", exact=True)).to_be_visible()
+    assert query(pg_conn, "SELECT box_id, position FROM container WHERE id = 1") == [(1, "C3")]
+    expect(scan).to_be_focused()
+    page.keyboard.type("T-0002")  # in box 2
+    page.keyboard.press("Enter")
+    expect(grid.get_by_role("status")).to_have_text(
+        f"T-0002 is in {place_path('Site 1', '-20C', 'Rack 1', 'Box B', 'A1')}."
+    )
+    page.keyboard.type("D4")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(grid.get_by_role("button", name="D4 T-0002", exact=True)).to_be_visible()
+    assert query(pg_conn, "SELECT box_id, position FROM container WHERE id = 2") == [(1, "D4")]
+    page.keyboard.type("BX-0002")
+    page.keyboard.press("Enter")
+    expect(grid.get_by_role("alert")).to_contain_text("BX-0002 labels a box, not a tube.")
+    page.keyboard.type("nothing")
+    page.keyboard.press("Enter")
+    expect(grid.get_by_role("alert")).to_contain_text("nothing")

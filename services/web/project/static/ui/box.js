@@ -1,5 +1,6 @@
 // A box's grid (row letters × column numbers): select a tube, move it to an empty position,
-// check it out, check it in, aliquot or dispose of it; print the tubes' labels. It follows the box live.
+// check it out, check it in, aliquot or dispose of it; print the tubes' labels. A scan field (focused)
+// selects a tube by barcode, here or elsewhere, then a position; Enter moves it. It follows the box live.
 
 import { canEdit, download, request, watch } from "./api.js";
 import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
@@ -21,11 +22,15 @@ export async function boxGrid(id) {
   let grid = null;
   let selected = null; // the selected tube
   let target = null; // the empty position to move it to
+  let drawnFor; // the tube whose panel is shown
 
   async function load() {
     try {
       ({ data: grid } = await request("GET", `/box/${id}/grid`));
-      if (selected) selected = grid.positions.find((p) => p.container?.id === selected.id)?.container ?? null;
+      if (selected) { // still here (as it is now), or still elsewhere (a scanned tube to move in)
+        const here = grid.positions.find((p) => p.container?.id === selected.id)?.container;
+        selected = here ?? (selected.box_id === Number(id) ? null : selected);
+      }
       draw();
     } catch (error) {
       fill(section, alertBox(error));
@@ -42,6 +47,35 @@ export async function boxGrid(id) {
     } catch (error) {
       fill(problem, alertBox(error));
     }
+  }
+
+  const move = () =>
+    act("POST", "/moves", { moves: [{ container_id: selected.id, box_id: Number(id), position: target }] });
+
+  /**
+   * A scan (or typed text, then Enter): a position of this grid picks where the selected tube goes;
+   * a tube's barcode selects it, here or elsewhere (saying where); nothing, with both chosen, moves it.
+   */
+  async function scan(event) {
+    event.preventDefault();
+    const text = event.target.elements.scan.value.trim();
+    const slot = grid.positions.find((p) => p.position === text.toUpperCase());
+    const here = grid.positions.find((p) => p.container?.barcode === text);
+    if (!text) return selected && target && canEdit() ? move() : draw();
+    if (slot && !slot.container) [target, selected] = [selected ? slot.position : null, selected];
+    else if (slot || here) [selected, target] = [(slot ?? here).container, null];
+    else {
+      try {
+        const { data: found } = await request("GET", `/lookup/${encodeURIComponent(text)}`);
+        if (found.kind !== "container") throw new Error(`${text} labels a ${found.kind}, not a tube.`);
+        const { data: place } = await request("GET", `/container/${found.item.id}/place`);
+        [selected, target] = [found.item, null];
+        fill(problem, h("p", { role: "status" }, `${text} is in ${place.path}.`));
+      } catch (error) {
+        fill(problem, alertBox(error));
+      }
+    }
+    draw();
   }
 
   /** Split the selected tube: `count` aliquots of `quantity` `unit` each, in this box's next free positions. */
@@ -87,9 +121,7 @@ export async function boxGrid(id) {
         ? `${selected.quantity} ${selected.unit ?? ""} left` : null].filter(Boolean).join(", ")) : null,
       canEdit() ? [
         h("p", {}, target ? `Move to ${target}: ` : "Select an empty position to move it to. ",
-          h("button", { type: "button", disabled: !target, onclick: () =>
-            act("POST", "/moves", { moves: [{ container_id: selected.id, box_id: Number(id), position: target }] }) },
-          "Move")),
+          h("button", { type: "button", disabled: !target, onclick: move }, "Move")),
         selected.status === "in_storage" ? [field("note"),
           h("p", {}, h("button", { type: "button", onclick: () => act("POST", `${path}/check-out`, { note: value("note") }) },
             "Check out"))] : null,
@@ -108,10 +140,19 @@ export async function boxGrid(id) {
       ] : null);
   }
 
+  /** Show the grid anew; for the same tube, keep what its fields hold; keep the focus in a field, else scan. */
   function draw() {
+    const kept = new Map(selected?.id === drawnFor
+      ? [...section.querySelectorAll(".panel input")].map((input) => [input.name, input.value]) : []);
+    const active = document.activeElement;
+    const focused = active?.tagName === "INPUT" && section.contains(active) ? active.name : "scan";
+    drawnFor = selected?.id;
     const letters = [...Array(grid.rows)].map((_, row) => String.fromCharCode(65 + row));
     fill(section,
       h("h2", {}, "Grid"),
+      h("form", { class: "scan", onsubmit: scan },
+        h("label", { for: "scan" }, "Scan"), " ",
+        h("input", { id: "scan", name: "scan", autocomplete: "off", placeholder: "a tube's barcode, or a position" })),
       problem,
       news,
       h("p", {}, `${grid.filled} filled, ${grid.empty} empty `,
@@ -121,9 +162,14 @@ export async function boxGrid(id) {
         h("tbody", {}, letters.map((letter, row) => h("tr", {}, h("th", { scope: "row" }, letter),
           grid.positions.slice(row * grid.cols, (row + 1) * grid.cols).map((slot) => h("td", {}, button(slot))))))),
       actions());
+    for (const input of section.querySelectorAll(".panel input")) {
+      if (kept.has(input.name)) input.value = kept.get(input.name);
+    }
+    section.querySelector(`[name=${focused}]`)?.focus();
   }
 
   await load();
+  requestAnimationFrame(() => section.querySelector("[name=scan]")?.focus()); // once the page shows it
   watch(`box_id=${id}`, (change) => { // live: another's move, check-out or edit shows at once
     const what = change.changed?.length ? ` (${change.changed.join(", ")})` : "";
     news.textContent = `${change.actor} ${DONE[change.action]} ${change.table} ${change.row_id}${what}`;
