@@ -729,3 +729,37 @@ def test_scan_a_tube_then_a_position_then_enter_moves_it_here_even_from_another_
     page.keyboard.type("nothing")
     page.keyboard.press("Enter")
     expect(grid.get_by_role("alert")).to_contain_text("nothing")
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_PAGES = {  # what to check, and what shows once it is drawn
+    "#/labs": "Labs",
+    "#/sites?q=Site": "Sites",
+    "#/site/1": "site 1: Site 1",
+    "#/site/new": "New site",
+    "#/freezer/1": "freezer 1: -20C",
+    "#/box/1": "box 1: Box A",
+    "#/container/1": "container 1",
+    "#/import": "Import containers",
+    "#/signin": "Sign in",
+}
+
+
+@pytest.mark.parametrize("username", [None, "editor"])
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, username):
+    if username:
+        sign_in(page, username)
+    found = {}
+    for where, heading in AXE_PAGES.items():
+        page.goto(page.ui + where)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        if where == "#/box/1":
+            page.get_by_role("button", name="A1 T-0001", exact=True).click()  # the tube's panel too
+        page.wait_for_load_state("networkidle")
+        page.evaluate(AXE.read_text())  # by the DevTools protocol: the page's CSP does not apply
+        violations = page.evaluate(
+            "axe.run(document).then((r) => r.violations.map((v) => [v.id, v.impact, v.nodes.map((n) => n.html)]))"
+        )
+        found[where] = [v for v in violations if v[1] in ("serious", "critical")]
+        print(f"\naxe on {where}: {len(violations)} violations ({violations})")
+    assert found == {where: [] for where in AXE_PAGES}

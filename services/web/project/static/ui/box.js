@@ -108,7 +108,7 @@ export async function boxGrid(id) {
         else if (selected) target = slot.position;
         draw();
       },
-    }, slot.position, tube ? h("small", {}, tube.barcode ?? `#${tube.id}`) : null);
+    }, slot.position, tube ? [" ", h("small", {}, tube.barcode ?? `#${tube.id}`)] : null); // " ": the name, as shown
   }
 
   function actions() {
