@@ -166,6 +166,7 @@ export async function boxGrid(id) {
       if (kept.has(input.name)) input.value = kept.get(input.name);
     }
     section.querySelector(`[name=${focused}]`)?.focus();
+    performance.mark("grid-drawn"); // tests/test_ui.py times a 384-position box by it
   }
 
   await load();
