@@ -151,6 +151,31 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION public.check_parent_labs() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    foreign_parent integer;
+BEGIN
+    IF coalesce(current_setting('labinv.role', true), '') <> 'editor' THEN
+        RETURN NEW;  -- an admin, or no user (development, migrations); a reader writes nothing at all
+    END IF;
+    SELECT p.id INTO foreign_parent
+      FROM container p
+     WHERE p.id = ANY (NEW.parent_ids)
+       AND NOT EXISTS (SELECT FROM lab_member m
+                        WHERE m.user_id = current_setting('labinv.user_id')::integer
+                          AND m.lab_id = lab_of('container', to_jsonb(p)))
+     ORDER BY p.id
+     LIMIT 1;
+    IF foreign_parent IS NOT NULL THEN
+        RAISE EXCEPTION 'container % (a parent) is not in a lab you are a member of', foreign_parent
+            USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'lab_permission';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 CREATE FUNCTION public.claim_barcode() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -838,6 +863,8 @@ CREATE TRIGGER container_history AFTER DELETE OR UPDATE ON public.container FOR 
 CREATE TRIGGER container_insert_history AFTER INSERT ON public.container REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.record_inserts();
 
 CREATE TRIGGER container_parent_delete BEFORE DELETE ON public.container FOR EACH ROW EXECUTE FUNCTION public.refuse_parent_delete();
+
+CREATE TRIGGER container_parent_labs BEFORE INSERT ON public.container FOR EACH ROW WHEN ((cardinality(new.parent_ids) > 0)) EXECUTE FUNCTION public.check_parent_labs();
 
 CREATE TRIGGER container_permission BEFORE INSERT OR DELETE OR UPDATE ON public.container FOR EACH ROW EXECUTE FUNCTION public.check_lab_permission();
 

@@ -124,6 +124,19 @@ def test_an_editor_imports_only_into_their_labs(client, pg_conn, other_lab):  # 
     assert query(pg_conn, "SELECT actor FROM history ORDER BY id DESC LIMIT 1") == [("editor",)]
 
 
+def test_an_editor_imports_no_aliquot_of_another_labs_tube(client, pg_conn, other_lab):  # noqa: F811
+    query(pg_conn, "INSERT INTO container (id, freezer_id, barcode) VALUES (41, 3, 'THEIRS-1')")
+    before = query(pg_conn, "SELECT count(*) FROM container")
+    refused = send(client, "freezer_id,parent_barcode\n1,THEIRS-1\n", headers=EDITOR)
+    assert (refused.status_code, refused.json["detail"]) == (
+        403,
+        "container 41 (a parent) is not in a lab you are a member of",
+    )
+    assert query(pg_conn, "SELECT count(*) FROM container") == before
+    assert client.delete("/container/41").status_code == 200  # its lab still may
+    assert send(client, "freezer_id,parent_barcode\n1,T-0001\n", headers=EDITOR).status_code == 201
+
+
 def test_an_import_has_its_own_statement_timeout(app, client, pg_conn):
     rows = "description,freezer_id\n" + "".join(f"Tube {n},1\n" for n in range(3000))
     app.config["IMPORT_STATEMENT_TIMEOUT_MS"] = 1
