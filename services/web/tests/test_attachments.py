@@ -263,12 +263,14 @@ def test_a_chunked_upload_over_the_limit_is_413_too(app, live_url, media):
         ({"file": (io.BytesIO(PDF), "a.pdf"), "other": "x"}, "other"),
         ({"file": (io.BytesIO(b""), "empty.txt")}, "file"),
         ({"file": (io.BytesIO(PDF), "a.pdf"), "note": "bell \x07"}, "note"),
+        ({"file": (io.BytesIO(PDF), "a.pdf"), "note": (io.BytesIO(PDF * 1000), "note.pdf")}, "note"),
     ],
 )
-def test_bad_forms_are_400_naming_the_part(client, form, field):
+def test_bad_forms_are_400_naming_the_part_and_leave_no_file(client, media, form, field):
     refused = client.post("/site/1/attachments", data=form, content_type="multipart/form-data")
     assert refused.status_code == 400
     assert field in refused.json["errors"]
+    assert stored(media) == [] and list((media / ".tmp").iterdir()) == []
 
 
 def test_a_json_body_is_415_a_multipart_without_boundary_400_and_a_missing_owner_404(client):

@@ -82,6 +82,7 @@ def received_file():
 
     # max_form_memory_size: the note part, and the parser's buffer of 64 KiB reads (not the file)
     parser = FormDataParser(stream_factory, max_form_memory_size=1 << 20, max_form_parts=64, silent=False)
+    kept = None  # the file part's temporary file, once the form is good: every other one is removed
     try:
         _, form, files = parser.parse(
             request.stream, request.mimetype, request.content_length, request.mimetype_params
@@ -91,20 +92,19 @@ def received_file():
             raise validation_error({name: "is not a known part" for name in unknown})
         if len(files.getlist("file")) != 1 or "file" in form:
             raise validation_error({"file": "is required, once, as a file part (with a filename)"})
-        if len(form.getlist("note")) > 1:
-            raise validation_error({"note": "must be sent once"})
+        if len(form.getlist("note")) > 1 or "note" in files:
+            raise validation_error({"note": "must be sent once, as text"})
         note = check(NOTE, {"note": form.get("note") or None})["note"]
         upload = files["file"]
         upload.stream.flush()
         os.fsync(upload.stream.fileno())
-        return Path(upload.stream.name), upload.filename, note
-    except BaseException:
-        for file in opened:
-            Path(file.name).unlink(missing_ok=True)
-        raise
+        kept = Path(upload.stream.name)
+        return kept, upload.filename, note
     finally:
         for file in opened:
             file.close()
+            if Path(file.name) != kept:
+                Path(file.name).unlink(missing_ok=True)
 
 
 def upload(owner, owner_id):
