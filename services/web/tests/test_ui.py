@@ -685,6 +685,12 @@ def test_a_box_page_shows_a_move_made_elsewhere_within_2_s(
             page.goto(page.ui + "#/box/1")
         assert stream.value.status == 200 and ("ticket=" in stream.value.url) == bool(username)
         expect(page.get_by_role("button", name="A1 T-0001", exact=True)).to_be_visible()
+        scan = page.get_by_label("Scan", exact=True)
+        expect(scan).to_be_focused()
+        page.keyboard.type("T-00")  # a scan half typed when the change comes: the redraw keeps it
+        typing = page.get_by_label("name", exact=True) if username else scan  # the box's own form
+        if username:
+            typing.fill("Box A, top shelf")
         started = time.monotonic()
         moved = requests.post(
             f"{url}/moves",
@@ -696,6 +702,8 @@ def test_a_box_page_shows_a_move_made_elsewhere_within_2_s(
         print(f"\na move made elsewhere shown on the box page after {time.monotonic() - started:.2f} s")
         expect(page.get_by_text("admin changed container 1 (")).to_be_visible()
         expect(page.get_by_role("button", name="A1", exact=True)).to_be_visible()
+        expect(scan).to_have_value("T-00")
+        expect(typing).to_be_focused()  # the focus stays where it was, in the grid or not
 
 
 def test_a_tube_shows_its_place_by_name_each_part_a_link(page):

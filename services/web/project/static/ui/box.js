@@ -5,6 +5,9 @@
 import { canEdit, download, request, watch } from "./api.js";
 import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
 
+/** Return what tells a field or button apart across redraws: its name, accessible name or text. */
+const keyOf = (element) => element.name || element.getAttribute("aria-label") || element.textContent;
+
 const DONE = { insert: "added", update: "changed", delete: "removed" }; // an event's action, said
 
 /** Return the accessible name of a position's button: the position, then its tube if any. */
@@ -59,6 +62,7 @@ export async function boxGrid(id) {
   async function scan(event) {
     event.preventDefault();
     const text = event.target.elements.scan.value.trim();
+    event.target.elements.scan.value = ""; // ready for the next scan
     const slot = grid.positions.find((p) => p.position === text.toUpperCase());
     const here = grid.positions.find((p) => p.container?.barcode === text);
     if (!text) return selected && target && canEdit() ? move() : draw();
@@ -140,12 +144,16 @@ export async function boxGrid(id) {
       ] : null);
   }
 
-  /** Show the grid anew; for the same tube, keep what its fields hold; keep the focus in a field, else scan. */
+  /**
+   * Show the grid anew. What the scan field holds is kept, and the panel's fields for the same tube;
+   * the focus stays on the same field or button when it was in the grid, and is left alone elsewhere.
+   */
   function draw() {
-    const kept = new Map(selected?.id === drawnFor
-      ? [...section.querySelectorAll(".panel input")].map((input) => [input.name, input.value]) : []);
+    const kept = new Map([...section.querySelectorAll("input")]
+      .filter((input) => input.name === "scan" || selected?.id === drawnFor)
+      .map((input) => [input.name, input.value]));
     const active = document.activeElement;
-    const focused = active?.tagName === "INPUT" && section.contains(active) ? active.name : "scan";
+    const focused = active !== section && section.contains(active) ? keyOf(active) : null;
     drawnFor = selected?.id;
     const letters = [...Array(grid.rows)].map((_, row) => String.fromCharCode(65 + row));
     fill(section,
@@ -162,15 +170,17 @@ export async function boxGrid(id) {
         h("tbody", {}, letters.map((letter, row) => h("tr", {}, h("th", { scope: "row" }, letter),
           grid.positions.slice(row * grid.cols, (row + 1) * grid.cols).map((slot) => h("td", {}, button(slot))))))),
       actions());
-    for (const input of section.querySelectorAll(".panel input")) {
+    for (const input of section.querySelectorAll("input")) {
       if (kept.has(input.name)) input.value = kept.get(input.name);
     }
-    section.querySelector(`[name=${focused}]`)?.focus();
+    if (focused !== null) [...section.querySelectorAll("input, button")].find((e) => keyOf(e) === focused)?.focus();
     performance.mark("grid-drawn"); // tests/test_ui.py times a 384-position box by it
   }
 
   await load();
-  requestAnimationFrame(() => section.querySelector("[name=scan]")?.focus()); // once the page shows it
+  requestAnimationFrame(() => { // once the page shows it, unless something else has the focus
+    if (!document.activeElement || document.activeElement === document.body) section.querySelector("[name=scan]")?.focus();
+  });
   watch(`box_id=${id}`, (change) => { // live: another's move, check-out or edit shows at once
     const what = change.changed?.length ? ` (${change.changed.join(", ")})` : "";
     news.textContent = `${change.actor} ${DONE[change.action]} ${change.table} ${change.row_id}${what}`;

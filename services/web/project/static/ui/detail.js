@@ -24,7 +24,7 @@ export async function detailView(view, resource, id) {
   let { etag } = loaded;
   const message = h("div");
   const history = h("section", { "aria-label": "History" });
-  const reload = () => detailView(view, resource, id);
+  const reload = () => window.dispatchEvent(new HashChangeEvent("hashchange")); // the page anew, as routed
 
   /** Say why a write failed; a 412 means someone else changed the row: offer to reload it. */
   function failed(error) {
