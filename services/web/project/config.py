@@ -69,6 +69,7 @@ class Config:
     RATE_LIMIT_AUTH = os.environ.get(
         "RATE_LIMIT_AUTH", "10 per minute"
     )  # POST /auth/tokens, per client address and per username
+    RATE_LIMIT_LABELS = os.environ.get("RATE_LIMIT_LABELS", "2000 per minute")  # labels, per token or address
     RATELIMIT_STORAGE_URI = os.environ.get("RATE_LIMIT_STORAGE_URI", "memory://")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis unreachable: each process counts alone meanwhile
     EVENTS_HEARTBEAT_S = env_float("EVENTS_HEARTBEAT_S", 15.0)  # GET /events: a ": ping" line this often

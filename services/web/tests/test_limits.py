@@ -127,3 +127,19 @@ def test_a_token_request_nested_too_deep_is_a_400_not_a_500(limited):
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert "password-address" in response.headers["RateLimit-Policy"]  # counted all the same
+
+
+def test_each_label_printed_counts_against_its_own_limit(database_url, pg_conn):
+    app = create_app({"DATABASE_URL": database_url, "RATE_LIMIT_LABELS": "10 per minute"})
+    client = app.test_client()
+    six = {"container_ids": [1, 2, 4], "copies": 2, "format": "zpl"}
+    printed = client.post("/labels", json=six)
+    assert printed.status_code == 200
+    assert state(printed)["labels"][0] == 4 and '"labels";q=10;w=60' in printed.headers["RateLimit-Policy"]
+    refused = client.post("/labels", json=six)
+    assert (refused.status_code, refused.json["detail"].split(";")[0]) == (
+        429,
+        "labels printed for you: more than 10 per 1 minute",
+    )
+    assert client.get("/container/1/label").status_code == 200  # one label, a request like any other
+    app.extensions["pg_pool"].closeall()

@@ -12,6 +12,7 @@ from ..database.queries import load
 from ..db import get_cursor, transaction
 from .auth import may_write
 from .errors import ApiError, plural
+from .limits import LABELS_PRINTED, labels_asked, labels_limit, limiter
 from .listing import bad_parameters
 from .openapi import documented
 from .openapi_objects import ANYONE, json_body, query_parameter, responses, schema_ref
@@ -140,6 +141,7 @@ def single(kind, item_id):
 
 
 @bp.post("/labels")
+@limiter.shared_limit(labels_limit, LABELS_PRINTED, cost=labels_asked)
 @documented(
     {
         "operationId": "printLabels",

@@ -1,10 +1,11 @@
 """Rate limits with flask-limiter: per user (by token) or per client address.
 
-Three policies, each named in the RateLimit headers: "default" (RATE_LIMIT)
+Four policies, each named in the RateLimit headers: "default" (RATE_LIMIT)
 for every request but the health probes; "password-address" and
 "password-username" (RATE_LIMIT_AUTH each) for POST /auth/tokens, counted per
 client address and per username, so guessing one user's password from many
-addresses meets a limit too. Over a limit the answer is 429 problem+json with
+addresses meets a limit too; "labels" (RATE_LIMIT_LABELS) for POST /labels,
+where each label counts (drawing one costs milliseconds). Over a limit the answer is 429 problem+json with
 Retry-After. Every limited answer carries the IETF RateLimit-Policy and
 RateLimit headers (draft-ietf-httpapi-ratelimit-headers), e.g.
 `RateLimit-Policy: "default";q=600;w=60` and `RateLimit: "default";r=599;t=42`.
@@ -24,10 +25,12 @@ from .errors import bp as errors_bp
 from .errors import problem
 
 PASSWORDS_BY_ADDRESS, PASSWORDS_BY_USERNAME = "password-address", "password-username"  # POST /auth/tokens
+LABELS_PRINTED = "labels"  # POST /labels: each label counts, not each request
 WHAT = {  # policy -> what it counts, for the 429's detail
     "default": "requests from you",
     PASSWORDS_BY_ADDRESS: "password attempts from your address",
     PASSWORDS_BY_USERNAME: "password attempts for this username",
+    LABELS_PRINTED: "labels printed for you",
 }
 
 
@@ -48,6 +51,29 @@ def auth_limit():
     return current_app.config["RATE_LIMIT_AUTH"]
 
 
+def labels_limit():
+    """Return the limit of labels printed by POST /labels."""
+    return current_app.config["RATE_LIMIT_LABELS"]
+
+
+def labels_asked():
+    """Return how many labels a POST /labels asks for (ids times copies, 1 to 1,000): what it costs."""
+    body = json_body()
+    if not isinstance(body, dict):
+        return 1
+    ids = sum(len(v) for k in ("container_ids", "box_ids", "rack_ids") if isinstance(v := body.get(k), list))
+    copies = body.get("copies", 1)
+    return max(1, min(ids * (copies if isinstance(copies, int) and 0 < copies <= 1000 else 1), 1000))
+
+
+def json_body():
+    """Return the request's JSON body, None if there is none or it cannot be parsed (the view says why)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def client_address():
     """Return the client address (a limit on password attempts must not depend on a token)."""
     return f"address:{request.remote_addr}"
@@ -58,10 +84,7 @@ def username():
 
     A body nested too deep to parse has no username here (the view answers it 400).
     """
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None
+    body = json_body()
     name = body.get("username") if isinstance(body, dict) else None
     return f"username:{name}" if isinstance(name, str) else client_address()
 
