@@ -784,7 +784,8 @@ AXE_PAGES = {  # what to check, and what shows once it is drawn
 
 
 @pytest.mark.parametrize("username", [None, "editor"])
-def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, username):
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, pg_conn, username):
+    query(pg_conn, "INSERT INTO container (id, freezer_id, box_id, position) VALUES (7, 1, 1, 'B1')")
     if username:
         sign_in(page, username)
     found = {}
@@ -792,6 +793,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, username):
         page.goto(page.ui + where)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         if where == "#/box/1":
+            expect(page.get_by_role("button", name="B1 #7 (container 7)", exact=True)).to_be_visible()
             page.get_by_role("button", name="A1 T-0001", exact=True).click()  # the tube's panel too
         page.wait_for_load_state("networkidle")
         page.evaluate(AXE.read_text())  # by the DevTools protocol: the page's CSP does not apply

@@ -14,7 +14,7 @@ const DONE = { insert: "added", update: "changed", delete: "removed" }; // an ev
 function positionName(position, tube) {
   if (!tube) return position;
   const out = tube.status === "checked_out" ? " (checked out)" : "";
-  return `${position} ${tube.barcode ?? `container ${tube.id}`}${out}`;
+  return `${position} ${tube.barcode ?? `#${tube.id} (container ${tube.id})`}${out}`; // begins as it shows
 }
 
 /** Return a section showing box `id`'s grid, with the actions an editor may take. */
