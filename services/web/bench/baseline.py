@@ -22,6 +22,11 @@ VENV = REPO / ".venv-baseline"
 STAMP = VENV / "baseline-requirements.txt"  # the requirements the venv was made from
 
 
+def present():
+    """Tell whether the shared baseline is there (a checkout elsewhere has none: ours is measured alone)."""
+    return (DIRECTORY / "app.py").is_file()
+
+
 def python():
     """Return the baseline venv's python, making the venv from the baseline's requirements if needed."""
     requirements = (DIRECTORY / "requirements.txt").read_text()

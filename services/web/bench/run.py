@@ -222,7 +222,12 @@ def verdict(value, target, at_most=False):
 
 
 def start_baseline(stack, url, logs):
-    """Start the shared baseline, unchanged, in its venv and directory, on our database."""
+    """Start the shared baseline, unchanged, in its venv and directory, on our database; None without it."""
+    if not baseline.present():
+        print(
+            f"\nThe shared baseline is not at {baseline.DIRECTORY} (BENCH_BASELINE): ours alone, no ratios."
+        )
+        return None
     return stack.enter_context(
         running(
             "baseline", baseline.arguments(), {"DATABASE_URL": url}, "/site/1", logs,
@@ -254,7 +259,7 @@ def full_run(args, server, logs, stack):
     hello_ours = stack.enter_context(
         running("hello-ours", ["--config=gunicorn.conf.py", "bench.hello_app:app"], {}, "/", logs)
     )
-    memory = apps.PeakMemory([ours, theirs, hello, hello_ours])
+    memory = apps.PeakMemory([app for app in (ours, theirs, hello, hello_ours) if app is not None])
     memory.start()
     print(
         f"\nwrk: {args.connections} connections, {args.seconds} s per endpoint and app, on 127.0.0.1. "
@@ -269,7 +274,7 @@ def full_run(args, server, logs, stack):
     results = {}
     for endpoint in endpoints(sizes):
         mine = results[endpoint.label] = wrk.run(ours.port, endpoint.ours, args.seconds, args.connections)
-        if endpoint.baseline is None:
+        if endpoint.baseline is None or theirs is None:
             measured_row(endpoint.label, mine)
         else:
             compared = wrk.run(theirs.port, endpoint.baseline, args.seconds, args.connections)
