@@ -63,6 +63,7 @@ export async function boxGrid(id) {
     event.preventDefault();
     const text = event.target.elements.scan.value.trim();
     event.target.elements.scan.value = ""; // ready for the next scan
+    problem.replaceChildren(); // what the last step said is old now
     const slot = grid.positions.find((p) => p.position === text.toUpperCase());
     const here = grid.positions.find((p) => p.container?.barcode === text);
     if (!text) return selected && target && canEdit() ? move() : draw();
