@@ -5,9 +5,9 @@ for every request but the health probes; "password-address" and
 "password-username" (RATE_LIMIT_AUTH each) for POST /auth/tokens, counted per
 client address and per username, so guessing one user's password from many
 addresses meets a limit too; "labels" (RATE_LIMIT_LABELS) for POST /labels,
-where each label counts (drawing one costs milliseconds). Over a limit the answer is 429 problem+json with
-Retry-After. Every limited answer carries the IETF RateLimit-Policy and
-RateLimit headers (draft-ietf-httpapi-ratelimit-headers), e.g.
+where each label counts (drawing one costs milliseconds). Over a limit the
+answer is 429 problem+json with Retry-After. Every limited answer carries the
+IETF RateLimit-Policy and RateLimit headers (draft-ietf-httpapi-ratelimit-headers), e.g.
 `RateLimit-Policy: "default";q=600;w=60` and `RateLimit: "default";r=599;t=42`.
 
 Counts are kept in memory by default, each process its own;
@@ -58,7 +58,7 @@ def labels_limit():
 
 def labels_asked():
     """Return how many labels a POST /labels asks for (ids times copies, 1 to 1,000): what it costs."""
-    body = json_body()
+    body = request_json()
     if not isinstance(body, dict):
         return 1
     ids = sum(len(v) for k in ("container_ids", "box_ids", "rack_ids") if isinstance(v := body.get(k), list))
@@ -66,7 +66,7 @@ def labels_asked():
     return max(1, min(ids * (copies if isinstance(copies, int) and 0 < copies <= 1000 else 1), 1000))
 
 
-def json_body():
+def request_json():
     """Return the request's JSON body, None if there is none or it cannot be parsed (the view says why)."""
     try:
         return request.get_json(silent=True)
@@ -84,7 +84,7 @@ def username():
 
     A body nested too deep to parse has no username here (the view answers it 400).
     """
-    body = json_body()
+    body = request_json()
     name = body.get("username") if isinstance(body, dict) else None
     return f"username:{name}" if isinstance(name, str) else client_address()
 
