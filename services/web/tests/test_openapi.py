@@ -117,6 +117,7 @@ def test_the_live_api_keeps_to_its_document(live_url):
             "--workers", "1",  # hypothesis parses source with ast, which is not thread-safe on 3.11
             "--header", "Authorization: Bearer labinv-demo-admin-token",
             "--exclude-operation-id", "revokeToken",  # it would revoke the token above (test_auth's)
+            "--request-timeout", "60",  # not 10: 1,000 labels' QR codes take seconds under coverage
         ],
         capture_output=True,
         text=True,
