@@ -95,7 +95,8 @@ def list_sql_command(names, q, order):
         keys = listing.orders[order or listing.default_order]
         count_limit = current_app.config["COUNT_EXACT_UP_TO"] + 1
         spec = PageSpec(keys, current_app.config["PAGE_SIZE"], q=q, count_limit=count_limit)
-        statement, params = paging.statement(cur, listing.statements(q), spec)
+        parts, completion = listing.statements(spec)
+        statement, params = paging.statement(cur, parts, spec, completion=completion)
         click.echo(f"-- GET /{name}" + (f"?q={q}" if q else ""))
         click.echo(cur.mogrify(statement, params).decode().strip() + ";\n")
 

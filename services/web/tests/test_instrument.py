@@ -1,5 +1,7 @@
 """The instruments view, through SQL and HTTP."""
 
+from urllib.parse import urlencode
+
 from conftest import query
 from test_listing_properties import offset_walk, walk
 
@@ -61,6 +63,41 @@ def test_the_view_reflects_renamed_sites_and_moved_instruments(client):
 def test_the_view_in_its_documented_order(pg_conn):
     rows = query(pg_conn, "SELECT * FROM instruments ORDER BY site_id, computer_id NULLS LAST, freezer_id")
     assert rows == [tuple(r.values()) for r in MOCK]
+
+
+def test_every_order_and_filter_pages_as_the_view_does(client, pg_conn):
+    """Site names joined to the page after the cut, or in the parts for orders and filters by them."""
+    query(
+        pg_conn,
+        """
+        INSERT INTO site (id, name) VALUES (40, 'Alpha'), (41, 'Beta');
+        INSERT INTO computer (name, site_id) VALUES ('b', 41), ('a', 40), ('c', 3), ('a', 41);
+        INSERT INTO freezer (name, site_id) VALUES ('a', 41), ('z', 40), ('b', 2);
+        """,
+    )
+    view = (
+        "SELECT site_id, site_name, computer_id, freezer_id, name"
+        "  FROM (SELECT *, computer_id IS NULL AS is_freezer,"
+        "               coalesce(computer_id, freezer_id) AS instrument_id FROM instruments) AS i"
+    )
+    for order, keys in LISTING.orders.items():
+        by = ", ".join(k.column + (" DESC" if k.descending else "") for k in keys)
+        for where, filters in (
+            ("true", {}),
+            ("site_name = 'Beta'", {"site_name": "Beta"}),
+            ("name = 'a'", {"name": "a"}),
+        ):
+            expected = [
+                dict(zip(FIELDS, row, strict=True))
+                for row in query(pg_conn, f"{view} WHERE {where} ORDER BY {by}")
+            ]
+            response = client.get("/instruments/0/100", query_string={"order": order, **filters})
+            assert response.json == expected, (order, filters)
+            assert response.headers["X-Total-Count"] == str(len(expected))
+            assert (
+                walk(client, "/instruments?" + urlencode({"order": order, "limit": 2, **filters})) == expected
+            )
+    assert len(client.get("/instruments", query_string={"site_name": "Beta"}).json) == 3
 
 
 def test_a_search_finds_each_instrument_once_by_its_or_its_sites_name_under_every_order(client, pg_conn):

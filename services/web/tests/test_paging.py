@@ -87,6 +87,18 @@ def test_child_lists_and_instruments_are_read_through_indexes(pg_conn):
     assert "Index Cond: (name >= 's5'::text)" in explain(pg_conn, (SITE.list,), by_name)
 
 
+def test_an_instruments_page_joins_site_to_its_own_rows_alone(pg_conn, many):
+    """The parts read computers and freezers; site is looked up 51 times, not for the 1,102 rows cut."""
+    spec = PageSpec(INSTRUMENTS.orders["site_id"], 50, offset=500, count_limit=1001)
+    completion = INSTRUMENTS.completion.query.sql
+    assert INSTRUMENTS.statements(spec) == (tuple(part.sql for part in INSTRUMENTS.parts), completion)
+    plan = explain(
+        pg_conn, INSTRUMENTS.parts, spec, completion, "(ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+    )
+    assert re.search(r"Index Scan using site_pkey on site s \(actual rows=1(\.00)? loops=51\)", plan), plan
+    assert plan.count("on site") == 1, plan
+
+
 @pytest.fixture
 def many(pg_conn):
     """20,000 sites and 40,000 each of computers, freezers and containers, analyzed."""
@@ -159,8 +171,9 @@ def test_a_count_stops_at_its_limit_and_estimates_past_it(cur, pg_conn, many):
     assert SITE.list(cur, PageSpec((Key("id"),), 5))["total"] == 20000  # count_limit None: exact
 
 
-def explain(pg_conn, parts, spec):
+def explain(pg_conn, parts, spec, completion=None, options=""):
     """Return the plan of the statement that pages the list made of `parts` (queries) as `spec` says."""
     with pg_conn.cursor() as cur:
-        statement = cur.mogrify(*paging.statement(cur, tuple(part.sql for part in parts), spec)).decode()
-    return "\n".join(r[0] for r in query(pg_conn, "EXPLAIN " + statement))
+        composed = paging.statement(cur, tuple(part.sql for part in parts), spec, completion=completion)
+        statement = cur.mogrify(*composed).decode()
+    return "\n".join(r[0] for r in query(pg_conn, f"EXPLAIN {options}" + statement))

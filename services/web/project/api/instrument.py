@@ -6,7 +6,7 @@
 from flask import Blueprint
 
 from ..database.queries import load
-from .listing import Listing, filter_schema, list_response, orders
+from .listing import Completion, Listing, filter_schema, list_response, orders
 from .openapi import documented, list_operation
 from .openapi_objects import ID
 from .validation import reference, text
@@ -28,6 +28,11 @@ LISTING = Listing(
     orders=orders({k: FIELDS[k] for k in ("site_id", "name", "site_name")}, POSITION),
     default_order="site_id",
     search=("name", "site_name"),
+    completion=Completion(
+        INSTRUMENT.site_name,
+        frozenset({"site_name"}),
+        (INSTRUMENT.computers_with_site_name, INSTRUMENT.freezers_with_site_name),
+    ),
     key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": ID},
     search_parts=(
         INSTRUMENT.computers_named,

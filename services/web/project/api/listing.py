@@ -38,6 +38,15 @@ FORMATS = {"json": "application/json", "csv": "text/csv"}
 
 
 @dataclass(frozen=True)
+class Completion:
+    """Columns that a list joins to its page's rows after the cut (paging.page's completion)."""
+
+    query: object  # the statement adding `columns` to a row of the page, which it reads as `page`
+    columns: frozenset
+    parts: tuple  # the list's statements with those columns, for orders and filters by them
+
+
+@dataclass(frozen=True)
 class Listing:
     """What a list offers: the list statement, its columns, filters, orders and search."""
 
@@ -54,16 +63,33 @@ class Listing:
     befores: frozenset = frozenset()  # filter parameters meaning "column < value" (expires_before)
     key_schemas: dict = field(default_factory=dict)  # sort-key column that is no field -> its schema
     search_parts: tuple = ()  # statements of its own for searches, if the list has them
+    completion: Completion | None = None  # columns that `parts` leave for after the cut
 
     @property
     def columns(self):
         """The columns a page answers."""
         return tuple(self.fields)
 
-    def statements(self, q):
-        """Return the SQL of the statements whose UNION ALL is the list, searched for `q` if given."""
-        parts = self.search_parts if q and self.search_parts else self.parts
-        return tuple(part.sql for part in parts)
+    def statements(self, spec):
+        """Return the SQL of the statements whose UNION ALL is the list for `spec`, and of its completion.
+
+        The completion is None where the parts carry every column: in a search
+        with parts of its own, and where the order or a filter uses a completed column.
+        """
+        done = self.completion
+        if spec.q and self.search_parts:
+            return tuple(part.sql for part in self.search_parts), None
+        if done is None:
+            return tuple(part.sql for part in self.parts), None
+        used = (
+            {key.column for key in spec.keys}
+            | spec.filters.keys()
+            | spec.minimums.keys()
+            | spec.befores.keys()
+        )
+        if used & done.columns:
+            return tuple(part.sql for part in done.parts), None
+        return tuple(part.sql for part in self.parts), done.query.sql
 
 
 def orders(fields, position):
@@ -250,7 +276,8 @@ def list_response(listing, offset=None, limit=None, *, parent=None, missing=None
     """
     order, spec = parse_query(listing, offset, limit, parent, fixed)
     output = wanted_format()
-    page = paging.page(get_cursor(), listing.statements(spec.q), spec)
+    parts, completion = listing.statements(spec)
+    page = paging.page(get_cursor(), parts, spec, completion=completion)
     if page is None:
         abort(404, missing)
     rows = [{c: row[c] for c in listing.columns} for row in page["rows"]]

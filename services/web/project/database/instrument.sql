@@ -5,16 +5,37 @@
 -- view's join inside a UNION ALL hides them (a page by site name sorted all 400,000 rows).
 -- Besides the view's columns, each part answers the keys of the list's total order (by site,
 -- computers before freezers, each by id): is_freezer and instrument_id. Every instrument has its
--- site (site_id is a NOT NULL foreign key), so the inner joins lose no row.
+-- site (site_id is a NOT NULL foreign key), so the inner joins lose no row, and a page that neither
+-- orders nor filters by site_name reads computers and freezers alone and joins site to the page's
+-- rows only (site_name), not to every row before them.
 
 -- name: computers@
--- Every computer with its site.
+-- Every computer, without its site's name (site_name adds it to a page's rows).
+SELECT c.site_id, c.id AS computer_id, NULL::integer AS freezer_id, c.name,
+       false AS is_freezer, c.id AS instrument_id
+  FROM computer c;
+
+-- name: freezers@
+-- Every freezer, without its site's name (site_name adds it to a page's rows).
+SELECT f.site_id, NULL::integer AS computer_id, f.id AS freezer_id, f.name,
+       true AS is_freezer, f.id AS instrument_id
+  FROM freezer f;
+
+-- name: site_name*
+-- The site's name of `page`, a row of a page cut from computers and freezers (paging.py joins it
+-- LATERAL to each row of the page).
+SELECT s.name AS site_name
+  FROM site s
+ WHERE s.id = page.site_id;
+
+-- name: computers_with_site_name@
+-- Every computer with its site's name: for a page ordered or filtered by it.
 SELECT c.site_id, s.name AS site_name, c.id AS computer_id, NULL::integer AS freezer_id, c.name,
        false AS is_freezer, c.id AS instrument_id
   FROM computer c JOIN site s ON s.id = c.site_id;
 
--- name: freezers@
--- Every freezer with its site.
+-- name: freezers_with_site_name@
+-- Every freezer with its site's name: for a page ordered or filtered by it.
 SELECT f.site_id, s.name AS site_name, NULL::integer AS computer_id, f.id AS freezer_id, f.name,
        true AS is_freezer, f.id AS instrument_id
   FROM freezer f JOIN site s ON s.id = f.site_id;

@@ -20,7 +20,10 @@ postgres_scripts/schema.sql), and says so.
 
 A list may be the UNION ALL of several statements (its parts, each named
 in its .sql file): each part is then counted, ordered and cut by itself
-before the parts are merged (compose_parts).
+before the parts are merged (compose_parts). A list may also name a
+completion: a statement that adds columns to each row of the page, which
+it reads as `page`, joined LATERAL after the cut, so that a join the page
+needs runs for its rows alone, not for every row before them.
 """
 
 from dataclasses import dataclass, field
@@ -54,12 +57,12 @@ class PageSpec:
 
 
 PAGE = """
-{with_parts}SELECT counted.total, counted.estimated, {parent_found} AS parent_found, page.*
+{with_parts}SELECT counted.total, counted.estimated, {parent_found} AS parent_found, page.*{completed}
   FROM (SELECT CASE WHEN exact THEN n ELSE greatest(count_estimate(%(count_query)s), n) END AS total,
                NOT exact AS estimated
           FROM (SELECT count(*) AS n, %(count_limit)s IS NULL OR count(*) < %(count_limit)s AS exact
                   FROM ({counted}) AS c) AS bounded) AS counted
-  LEFT JOIN ({page}) AS page ON true
+  LEFT JOIN ({page}) AS page ON true{completion}
  ORDER BY {page_order}
 """
 
@@ -86,17 +89,18 @@ MERGED = """SELECT *
               LIMIT %(limit)s OFFSET %(offset)s"""
 
 
-def page(cur, parts, spec, params=None):
+def page(cur, parts, spec, params=None, completion=None):
     """Return {"total", "estimated", "rows", "more", "last_keys"} for one page of a list, or None.
 
     `parts` are the list's statements (its rows are their UNION ALL),
-    `params` their parameters. `total` counts the rows that pass the filters
+    `params` their parameters, `completion` the statement (or None) that
+    adds columns to each row of the page. `total` counts the rows that pass the filters
     and search (`estimated` when past spec.count_limit); `more` tells
     whether rows follow the page, and `last_keys` are the key values of its
     last row, to start the next page after. None means the parent in
     `spec.parent` does not exist.
     """
-    cur.execute(*statement(cur, parts, spec, params))
+    cur.execute(*statement(cur, parts, spec, params, completion))
     result = cur.fetchall()
     total, estimated, parent_found = (result[0][k] for k in ("total", "estimated", "parent_found"))
     if not parent_found:
@@ -114,7 +118,7 @@ def page(cur, parts, spec, params=None):
     }
 
 
-def statement(cur, parts, spec, params=None):
+def statement(cur, parts, spec, params=None, completion=None):
     """Return (the statement, its parameters) that answers one page of the list made of `parts`."""
     pattern = "%" + escape_like(spec.q) + "%" if spec.q else None
     params = {
@@ -140,6 +144,10 @@ def statement(cur, parts, spec, params=None):
         params["count_query"] = cur.mogrify(count, params).decode()
     composed = sql.SQL(PAGE).format(
         parent_found=parent_found,
+        completed=sql.SQL(", completion.*" if completion else ""),
+        completion=sql.SQL("\n  LEFT JOIN LATERAL ({}) AS completion ON true").format(sql.SQL(completion))
+        if completion
+        else sql.SQL(""),
         **compose_parts(parts, spec, where, params),
         page_order=order_by(spec.keys, "page"),
     )
