@@ -171,7 +171,9 @@ def test_csv_by_accept_header_or_format_parameter(client):
     ):
         assert response.mimetype == "text/csv"
         assert response.headers["X-Total-Count"] == "2"
-        assert response.data.decode() == "id,name,site_id\r\n1,'-20C,1\r\n2,'-40C,1\r\n"
+        assert (
+            response.data.decode() == "id,name,site_id,site_name\r\n1,'-20C,1,Site 1\r\n2,'-40C,1,Site 1\r\n"
+        )
     assert client.get("/sites?format=json", headers={"Accept": "text/csv"}).mimetype == "application/json"
     assert client.get("/sites", headers={"Accept": "text/html, */*"}).mimetype == "application/json"
 
@@ -333,3 +335,17 @@ def test_prefer_count_chooses_how_the_total_is_counted(app, client, more_sites, 
     if total:
         assert response.headers["X-Total-Count"] == total
         assert links(response)["last"] == "/sites/8/2"  # rel=last follows the total given
+
+
+def test_list_rows_name_their_parents_and_a_row_read_alone_does_not(client):
+    client.patch("/freezer/1", json={"name": "Main -20"})
+    boxes = client.get("/rack/1/boxes").json
+    assert [(b["freezer_name"], b["rack_name"]) for b in boxes] == [("Main -20", "Rack 1")] * 2
+    container = client.get("/containers?barcode=S000003").json[0]
+    assert (container["freezer_name"], container["box_name"]) == ("-40C", None)
+    assert client.get("/sites?order=id&limit=1").json[0]["lab_name"] == "Ann Arbor Lab"
+    assert {"site_name"} <= client.get("/computers").json[0].keys()
+    assert client.get("/racks").json[0]["freezer_name"] == "Main -20"
+    assert "freezer_name" not in client.get("/box/1").json
+    assert client.get("/boxes?freezer_name=x").status_code == 400  # neither a filter
+    assert client.get("/boxes?order=freezer_name").status_code == 400  # nor an order

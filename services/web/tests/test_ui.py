@@ -334,10 +334,10 @@ def test_a_list_searches_sorts_and_pages(page, benches):
     page.get_by_label("Search", exact=True).fill("bench 0")
     page.get_by_label("Search", exact=True).press("Enter")
     expect(page.get_by_text("Total: 7")).to_be_visible()
-    page.get_by_role("button", name="name", exact=True).click()
-    expect(page.locator("th[aria-sort=ascending]")).to_have_text("name ▲")
-    page.get_by_role("button", name="name", exact=True).click()
-    expect(page.locator("th[aria-sort=descending]")).to_have_text("name ▼")
+    page.get_by_role("button", name="Name", exact=True).click()
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text("Name ▲")
+    page.get_by_role("button", name="Name", exact=True).click()
+    expect(page.locator("th[aria-sort=descending]")).to_have_text("Name ▼")
     assert "q=bench+0" in page.url and "order=-name" in page.url
     expect_names(page, [f"Bench 0{n}" for n in range(7, 0, -1)])
 
@@ -547,14 +547,38 @@ def test_a_reader_or_no_one_sees_no_edit_controls(page, username):
         expect(page.get_by_role("link", name=re.compile("^New "))).to_have_count(0)
 
 
+def test_lists_show_parents_by_name_linked_and_headings_in_words(page, pg_conn):
+    query(pg_conn, "INSERT INTO rack (id, freezer_id, name) VALUES (7, 2, 'Rack 7')")
+    query(pg_conn, "INSERT INTO box (id, freezer_id, rack_id, name) VALUES (7, 2, 7, 'Box 7')")
+    page.goto(page.ui + "#/boxes?order=-id&limit=1")
+    expect(page.locator("table thead th")).to_have_text(
+        ["ID ▼", "Name", "Freezer", "Rack", "Barcode", "Rows", "Cols"]
+    )
+    row = page.locator("tbody tr").first
+    expect(row.get_by_role("link", name="-40C", exact=True)).to_have_attribute("href", "#/freezer/2")
+    expect(row.get_by_role("link", name="Rack 7", exact=True)).to_have_attribute("href", "#/rack/7")
+    page.goto(page.ui + "#/containers?box_id=1&limit=1")
+    expect(page.locator("table thead th").nth(3)).to_have_text("Freezer")
+    expect(page.locator("tbody tr").first.get_by_role("link", name="Box A", exact=True)).to_have_attribute(
+        "href", "#/box/1"
+    )
+    expect(page.locator("table thead")).to_contain_text("Sample type")
+    page.goto(page.ui + "#/sites?order=id&limit=1")
+    expect(page.locator("tbody tr").first.get_by_role("link", name="Ann Arbor Lab")).to_have_attribute(
+        "href", "#/lab/1"
+    )
+    assert page.errors == []
+
+
 def test_each_navigation_link_opens_its_list(page):
     page.goto(page.ui)
     for name in ("Labs", "Sites", "Instruments", "Freezers", "Racks", "Boxes", "Containers"):
         page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
-        expect(page.locator("table thead th").first).to_have_text("id" if name != "Instruments" else "name")
+        expect(page.locator("table thead th").first).to_have_text("ID" if name != "Instruments" else "Name")
         expect(page.locator("table tbody tr").first).to_be_visible()
     page.get_by_role("navigation").get_by_role("link", name="Instruments").click()
+    expect(page.locator("table thead th")).to_have_text(["Name", "Site"])
     page.get_by_role("link", name="Computer 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("computer 1: Computer 1")
     assert page.errors == []

@@ -24,6 +24,7 @@ BOX = rows.Table(
         "cols": extent(99),
     },
     search=("name", "barcode"),
+    names=("freezer_name", "rack_name"),
 )
 
 bp = Blueprint("box", __name__)

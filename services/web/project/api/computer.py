@@ -23,6 +23,7 @@ COMPUTER = rows.Table(
         "site_id": reference("site"),
     },
     search=("name", "mac"),
+    names=("site_name",),
 )
 
 bp = Blueprint("computer", __name__)

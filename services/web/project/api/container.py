@@ -12,7 +12,7 @@ from flask import Blueprint
 
 from ..db import get_cursor
 from . import attachment, history, labels, rows, samples, storage
-from .listing import Listing, filter_schema, orders
+from .listing import Completion, Listing, filter_schema, orders
 from .openapi import documented, list_operation, row_operations
 from .openapi_objects import ID
 from .validation import BARCODE, POSITION, body_schema, reference, required_fields, text
@@ -60,6 +60,7 @@ class Containers(rows.Table):
             search=self.search,
             columns_of={name: column for name, (column, _) in self.extra_filters.items()},
             befores=frozenset(self.extra_filters),
+            completion=Completion(self.db.names, self.names),
         )
 
     @functools.cached_property
@@ -114,6 +115,7 @@ CONTAINER = Containers(
         "parent_ids": {"type": "array", "items": ID, "x-generated": True},
     },
     search=("uuid", "barcode", "description", "sample_type"),
+    names=("freezer_name", "box_name"),
     read_only=READ_ONLY,
     extra_filters={"expires_before": ("expires_at", {**DATE, "type": "string"})},
 )

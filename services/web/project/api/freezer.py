@@ -7,7 +7,9 @@ from . import attachment, box, container, history, rack, rows, storage
 from .openapi import documented, list_operation
 from .validation import name_field, reference
 
-FREEZER = rows.Table("freezer", {"name": name_field(200), "site_id": reference("site")}, search=("name",))
+FREEZER = rows.Table(
+    "freezer", {"name": name_field(200), "site_id": reference("site")}, search=("name",), names=("site_name",)
+)
 
 bp = Blueprint("freezer", __name__)
 

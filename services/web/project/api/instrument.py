@@ -30,7 +30,7 @@ LISTING = Listing(
     search=("name", "site_name"),
     completion=Completion(
         INSTRUMENT.site_name,
-        frozenset({"site_name"}),
+        ("site_name",),
         (INSTRUMENT.computers_with_site_name, INSTRUMENT.freezers_with_site_name),
     ),
     key_schemas={"is_freezer": {"type": "boolean"}, "instrument_id": ID},

@@ -42,8 +42,8 @@ class Completion:
     """Columns that a list joins to its page's rows after the cut (paging.page's completion)."""
 
     query: object  # the statement adding `columns` to a row of the page, which it reads as `page`
-    columns: frozenset
-    parts: tuple  # the list's statements with those columns, for orders and filters by them
+    columns: tuple
+    parts: tuple = ()  # the list's statements with those columns, for orders and filters by them
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,14 @@ class Listing:
     completion: Completion | None = None  # columns that `parts` leave for after the cut
 
     @property
+    def names(self):
+        """The columns a page answers beside its fields: the completion's (parents' names), read-only."""
+        return tuple(c for c in self.completion.columns if c not in self.fields) if self.completion else ()
+
+    @property
     def columns(self):
         """The columns a page answers."""
-        return tuple(self.fields)
+        return (*self.fields, *self.names)
 
     def statements(self, spec):
         """Return the SQL of the statements whose UNION ALL is the list for `spec`, and of its completion.
@@ -87,7 +92,7 @@ class Listing:
             | spec.minimums.keys()
             | spec.befores.keys()
         )
-        if used & done.columns:
+        if used.intersection(done.columns):
             return tuple(part.sql for part in done.parts), None
         return tuple(part.sql for part in self.parts), done.query.sql
 

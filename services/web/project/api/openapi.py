@@ -201,7 +201,7 @@ def list_operation(listing, summary, schema, operation_id, tag):
             },
             **responses({}, 400, 404),
         },
-        "x-schemas": {schema: row_schema(listing.fields)},
+        "x-schemas": {schema: row_schema(listing.fields, listing.names)},
         "x-parameters": list_parameters(listing, schema),
     }
     return lambda rule: None if "offset" in rule.arguments else operation

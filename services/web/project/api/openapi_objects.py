@@ -32,9 +32,16 @@ def output_schema(field):
     return schema
 
 
-def row_schema(fields):
-    """Return the schema of an answered row with these fields."""
+def row_schema(fields, names=()):
+    """Return the schema of an answered row with these fields, and the names a list row also carries."""
     properties = {name: ID if name == "id" else output_schema(schema) for name, schema in fields.items()}
+    for name in names:  # lab_name beside lab_id: not in a row read alone
+        parent = name.removesuffix("_name")
+        properties[name] = {
+            "type": ["string", "null"],
+            "readOnly": True,
+            "description": f"in a list, the name of the {parent} `{parent}_id` refers to",
+        }
     return {
         "type": "object",
         "properties": properties,

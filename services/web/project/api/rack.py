@@ -10,6 +10,7 @@ RACK = rows.Table(
     "rack",
     {"freezer_id": reference("freezer"), "name": name_field(200), "barcode": BARCODE},
     search=("name", "barcode"),
+    names=("freezer_name",),
 )
 
 bp = Blueprint("rack", __name__)

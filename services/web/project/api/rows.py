@@ -15,7 +15,7 @@ from .. import database
 from ..database.queries import load
 from ..db import get_cursor
 from .errors import validation_error
-from .listing import Listing, filter_schema, list_response, orders
+from .listing import Completion, Listing, filter_schema, list_response, orders
 from .openapi import row_operations
 from .openapi_objects import ID
 from .responses import answer, created, if_match, missing, not_modified, precondition_failed
@@ -24,11 +24,13 @@ from .validation import body_schema, check, json_object, replacement, required_f
 
 @dataclass(frozen=True)
 class Table:
-    """A table resource: its name, its fields (every column but id) and the text columns q searches."""
+    """A table resource: its name, its fields (every column but id), the text columns q searches,
+    and the names its list rows carry beside their parents' ids (its `names` statement's columns)."""
 
     name: str
     fields: dict
     search: tuple
+    names: tuple = ()
 
     @functools.cached_property
     def db(self):
@@ -56,6 +58,7 @@ class Table:
             orders=orders(row, ("id",)),
             default_order="id",
             search=self.search,
+            completion=Completion(self.db.names, self.names) if self.names else None,
         )
 
     @functools.cached_property

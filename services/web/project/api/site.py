@@ -18,6 +18,7 @@ SITE = rows.Table(
         "postcode_or_zip": text(20, digits=True),
     },
     search=("name", "contact", "address", "state_or_region", "country", "postcode_or_zip"),
+    names=("lab_name",),
 )
 
 bp = Blueprint("site", __name__)

@@ -21,6 +21,12 @@ SELECT id, freezer_id, rack_id, name, barcode, rows, cols
  WHERE %(pattern)s::text IS NULL
     OR (name || E'\x1f' || coalesce(barcode, '')) ILIKE %(pattern)s;
 
+-- name: names*
+-- The names beside the ids of a page of boxes: its freezer's and rack's. `page` is a row
+-- of the page: paging.page joins this LATERAL to each row it cut, not to every row before them.
+SELECT (SELECT f.name FROM freezer f WHERE f.id = page.freezer_id) AS freezer_name,
+       (SELECT r.name FROM rack r WHERE r.id = page.rack_id) AS rack_name;
+
 -- name: create^
 -- A new box with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).

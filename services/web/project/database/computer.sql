@@ -20,6 +20,11 @@ SELECT id, name, mac, site_id
  WHERE %(pattern)s::text IS NULL
     OR (name || E'\x1f' || coalesce(mac::text, '')) ILIKE %(pattern)s;
 
+-- name: names*
+-- The names beside the ids of a page of computers: its site's. `page` is a row
+-- of the page: paging.page joins this LATERAL to each row it cut, not to every row before them.
+SELECT (SELECT s.name FROM site s WHERE s.id = page.site_id) AS site_name;
+
 -- name: create^
 -- A new computer with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).

@@ -41,6 +41,12 @@ SELECT id, uuid, description, freezer_id, barcode, box_id, position, status, sta
     OR (uuid::text || E'\x1f' || coalesce(barcode, '') || E'\x1f' || coalesce(description, '') || E'\x1f'
         || coalesce(sample_type, '')) ILIKE %(pattern)s;
 
+-- name: names*
+-- The names beside the ids of a page of containers: its freezer's and box's. `page` is a row
+-- of the page: paging.page joins this LATERAL to each row it cut, not to every row before them.
+SELECT (SELECT f.name FROM freezer f WHERE f.id = page.freezer_id) AS freezer_name,
+       (SELECT b.name FROM box b WHERE b.id = page.box_id) AS box_name;
+
 -- name: create^
 -- A new container with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).

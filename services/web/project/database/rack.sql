@@ -20,6 +20,11 @@ SELECT id, freezer_id, name, barcode
  WHERE %(pattern)s::text IS NULL
     OR (name || E'\x1f' || coalesce(barcode, '')) ILIKE %(pattern)s;
 
+-- name: names*
+-- The names beside the ids of a page of racks: its freezer's. `page` is a row
+-- of the page: paging.page joins this LATERAL to each row it cut, not to every row before them.
+SELECT (SELECT f.name FROM freezer f WHERE f.id = page.freezer_id) AS freezer_name;
+
 -- name: create^
 -- A new rack with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).

@@ -22,6 +22,11 @@ SELECT id, lab_id, name, contact, address, state_or_region, country, postcode_or
         || coalesce(state_or_region, '') || E'\x1f' || coalesce(country, '') || E'\x1f'
         || coalesce(postcode_or_zip, '')) ILIKE %(pattern)s;
 
+-- name: names*
+-- The names beside the ids of a page of sites: its lab's. `page` is a row
+-- of the page: paging.page joins this LATERAL to each row it cut, not to every row before them.
+SELECT (SELECT l.name FROM lab l WHERE l.id = page.lab_id) AS lab_name;
+
 -- name: create^
 -- A new site with the next free id (see free_id in postgres_scripts/schema.sql); none if a concurrent
 -- write took that id meanwhile (try again).

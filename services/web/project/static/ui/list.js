@@ -2,7 +2,7 @@
 
 import { canEdit, page } from "./api.js";
 import { alertBox, capitalized, fill, h } from "./dom.js";
-import { referenced, rowLink } from "./resources.js";
+import { heading, referenced, rowLink } from "./resources.js";
 
 const PAGE_SIZE = 25;
 
@@ -34,14 +34,16 @@ export function listView(view, list, params) {
     const sorted = order === column ? "ascending" : order === `-${column}` ? "descending" : null;
     return h("th", { scope: "col", "aria-sort": sorted },
       h("button", { type: "button", class: "sort", onclick: () => go({ order: sorted === "ascending" ? `-${column}` : column }) },
-        column, sorted ? h("span", { "aria-hidden": "true" }, sorted === "ascending" ? " ▲" : " ▼") : null));
+        heading(column), sorted ? h("span", { "aria-hidden": "true" }, sorted === "ascending" ? " ▲" : " ▼") : null));
   }
 
+  /** A row's value in a column: its own link by id and name, a parent by its name (the API's <parent>_name). */
   function cell(item, column) {
     const value = item[column];
     if (column === "id" || column === "name") return h("a", { href: rowLink(list, item) }, String(value));
     const target = value != null && referenced(column);
-    return target ? h("a", { href: `#/${target}/${value}` }, String(value)) : value ?? "";
+    if (!target) return value ?? "";
+    return h("a", { href: `#/${target}/${value}` }, item[`${target}_name`] ?? String(value));
   }
 
   async function show() {

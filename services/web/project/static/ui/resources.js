@@ -23,7 +23,7 @@ export const RESOURCES = {
 /** The lists, by the name in their URL. */
 export const LISTS = {
   labs: RESOURCES.lab, sites: RESOURCES.site,
-  instruments: { plural: "instruments", path: "/instruments", columns: ["name", "site_name", "site_id"] },
+  instruments: { plural: "instruments", path: "/instruments", columns: ["name", "site_id"] },
   freezers: RESOURCES.freezer, racks: RESOURCES.rack, boxes: RESOURCES.box, containers: RESOURCES.container,
   computers: RESOURCES.computer, // among the instruments in the navigation
 };
@@ -39,6 +39,16 @@ export function rowLink(list, item) {
 /** Return the resource a column such as `site_id` refers to, if any. */
 export const referenced = (column) => RESOURCES[column.replace(/_id$/, "")] && column.endsWith("_id")
   ? column.replace(/_id$/, "") : null;
+
+const WORDS = {
+  id: "ID", uuid: "UUID", mac: "MAC", collected_at: "Collected", expires_at: "Expires", postcode_or_zip: "Postcode or ZIP",
+};
+
+/** Return a column's heading in words: "Sample type" for sample_type, "Freezer" for freezer_id. */
+export function heading(column) {
+  const words = WORDS[column] ?? (referenced(column) || column).replaceAll("_", " ");
+  return words[0].toUpperCase() + words.slice(1);
+}
 
 const NUMBERS = /(_id|^rows|^cols|^quantity)$/;
 const GENERATED = ["uuid", "rows", "cols"]; // the database fills them in when left out
