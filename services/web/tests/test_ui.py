@@ -205,8 +205,8 @@ def page(browser, secure_url):
 def sign_in(page, username, password=None):
     """Sign in as a demo user through the sign-in form (with another `password`: try to)."""
     page.goto(page.ui + "#/signin")
-    page.get_by_label("username", exact=True).fill(username)
-    page.get_by_label("password", exact=True).fill(password or f"demo-{username}-password")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password or f"demo-{username}-password")
     page.get_by_role("button", name="Sign in").click()
     if password is None:
         page.get_by_role("button", name="Sign out").wait_for()
@@ -380,7 +380,7 @@ def test_a_search_of_two_letters_finds_what_holds_them(page):
 def test_saving_over_a_concurrent_change_is_refused_with_a_reload(page, secure_url, pg_conn):
     sign_in(page, "editor")
     page.goto(page.ui + "#/site/1")
-    contact = page.get_by_label("contact", exact=True)
+    contact = page.get_by_label("Contact", exact=True)
     expect(contact).to_have_value("John Smith")
     contact.fill("Ada Lovelace")
     meanwhile = requests.patch(
@@ -403,7 +403,7 @@ def test_create_then_delete_and_a_refused_delete(page, pg_conn):
     sign_in(page, "admin")
     page.goto(page.ui + "#/labs")
     page.get_by_role("link", name="New lab").click()
-    page.get_by_label("name", exact=True).fill("Boston Lab")
+    page.get_by_label("Name", exact=True).fill("Boston Lab")
     page.get_by_role("button", name="Create").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("lab 2: Boston Lab")
     assert query(pg_conn, "SELECT name FROM lab WHERE id = 2") == [("Boston Lab",)]
@@ -423,7 +423,7 @@ def test_create_then_delete_and_a_refused_delete(page, pg_conn):
 def test_deleting_over_a_concurrent_change_is_refused_with_a_reload(page, secure_url, pg_conn):
     sign_in(page, "admin")
     page.goto(page.ui + "#/site/3")
-    expect(page.get_by_label("name", exact=True)).to_have_value("Site 3")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Site 3")
     meanwhile = requests.patch(
         f"{secure_url}/site/3", json={"contact": "Grace Hopper"}, headers=ADMIN, timeout=5
     )
@@ -433,7 +433,7 @@ def test_deleting_over_a_concurrent_change_is_refused_with_a_reload(page, secure
     expect(page.get_by_role("alert")).to_contain_text("This site was changed by someone else")
     assert query(pg_conn, "SELECT count(*) FROM site WHERE id = 3") == [(1,)]
     page.get_by_role("button", name="Reload").click()
-    expect(page.get_by_label("contact", exact=True)).to_have_value("Grace Hopper")
+    expect(page.get_by_label("Contact", exact=True)).to_have_value("Grace Hopper")
     page.get_by_role("button", name="Delete").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sites")
@@ -459,7 +459,7 @@ def test_move_a_tube_in_the_grid_then_check_it_out_and_in(page, pg_conn):
     expect(grid.get_by_role("button", name="A1", exact=True)).to_be_visible()
     assert query(pg_conn, "SELECT box_id, position FROM container WHERE id = 1") == [(1, "C3")]
 
-    grid.get_by_label("note", exact=True).fill("to the bench")
+    grid.get_by_label("Note", exact=True).fill("to the bench")
     grid.get_by_role("button", name="Check out").click()
     expect(grid.get_by_role("button", name="C3 T-0001 (checked out)")).to_be_visible()
     assert query(pg_conn, "SELECT status, status_note FROM container WHERE id = 1") == [
@@ -470,7 +470,7 @@ def test_move_a_tube_in_the_grid_then_check_it_out_and_in(page, pg_conn):
     expect(grid.get_by_role("button", name="C3 T-0001", exact=True)).to_be_visible()
     assert query(pg_conn, "SELECT status, position FROM container WHERE id = 1") == [("in_storage", "C3")]
 
-    grid.get_by_label("reason", exact=True).fill("thawed twice")
+    grid.get_by_label("Reason", exact=True).fill("thawed twice")
     grid.get_by_role("button", name="Dispose").click()
     page.get_by_role("dialog").get_by_role("button", name="Dispose").click()
     expect(grid.get_by_role("button", name="C3", exact=True)).to_be_visible()
@@ -496,7 +496,7 @@ def test_an_import_dry_run_shows_the_lines_at_fault(page, pg_conn):
     before = query(pg_conn, "SELECT count(*) FROM container")
     sign_in(page, "editor")
     page.goto(page.ui + "#/import")
-    csv = page.get_by_label("csv", exact=True)
+    csv = page.get_by_label("CSV", exact=True)
     csv.fill("barcode,freezer_id,box_id,position\nT-0001,1,1,B1\nT-0100,1,1,Z9\n")
     page.get_by_role("button", name="Dry run").click()
     alert = page.get_by_role("alert")
@@ -570,6 +570,43 @@ def test_lists_show_parents_by_name_linked_and_headings_in_words(page, pg_conn):
     assert page.errors == []
 
 
+def test_a_parent_is_picked_by_typing_part_of_its_name(page, pg_conn):
+    sign_in(page, "admin")
+    page.goto(page.ui + "#/site/2")
+    lab = page.get_by_role("combobox", name="Lab")
+    expect(lab).to_have_value("")  # site 2 has no lab
+    lab.fill("arbor")
+    option = page.get_by_role("option", name="Ann Arbor Lab (lab 1)")
+    expect(option).to_be_visible()
+    lab.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    lab.press("Enter")  # picks
+    expect(lab).to_have_value("Ann Arbor Lab")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved site 2.")).to_be_visible()
+    assert query(pg_conn, "SELECT lab_id FROM site WHERE id = 2") == [(1,)]
+    page.goto(page.ui + "#/box/new?freezer_id=1")
+    expect(page.get_by_role("combobox", name="Freezer")).to_have_value("-20C")  # named, not "1"
+    page.get_by_role("combobox", name="Rack").fill("R-00")  # a rack's barcode finds it too
+    expect(page.get_by_role("option", name="Rack 1 (rack 1)")).to_be_visible()
+    page.goto(page.ui + "#/rack/new")
+    page.get_by_role("combobox", name="Freezer").fill("-4")
+    page.get_by_role("option", name="-40C (freezer 2)").click()
+    page.get_by_label("Name", exact=True).fill("Rack P")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Rack P"))
+    assert query(pg_conn, "SELECT freezer_id FROM rack WHERE name = 'Rack P'") == [(2,)]
+    page.goto(page.ui + "#/site/1")
+    lab = page.get_by_role("combobox", name="Lab")
+    expect(lab).to_have_value("Ann Arbor Lab")
+    lab.fill("")  # cleared: no lab
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved site 1.")).to_be_visible()
+    assert query(pg_conn, "SELECT lab_id FROM site WHERE id = 1") == [(None,)]
+    assert page.errors == []
+
+
 def test_each_navigation_link_opens_its_list(page):
     page.goto(page.ui)
     for name in ("Labs", "Sites", "Instruments", "Freezers", "Racks", "Boxes", "Containers"):
@@ -632,7 +669,7 @@ def test_the_page_sends_back_the_consistency_token_of_its_last_write(page):
     with page.expect_request(re.compile(r"/site/1$")) as first:
         page.goto(page.ui + "#/site/1")
     assert "x-consistency-token" not in first.value.headers
-    page.get_by_label("contact", exact=True).fill("Ada Lovelace")
+    page.get_by_label("Contact", exact=True).fill("Ada Lovelace")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_have_text("Saved site 1.")
     with page.expect_request(re.compile(r"/sites\b")) as later:
@@ -643,9 +680,9 @@ def test_the_page_sends_back_the_consistency_token_of_its_last_write(page):
 def test_saving_a_tube_keeps_what_is_in_it(page, pg_conn):
     sign_in(page, "editor")
     page.goto(page.ui + "#/container/1")
-    expect(page.get_by_label("sample_type", exact=True)).to_have_value("plasma")
-    page.get_by_label("description", exact=True).fill("Plasma, first draw")
-    page.get_by_label("quantity", exact=True).fill("750.5")
+    expect(page.get_by_label("Sample type", exact=True)).to_have_value("plasma")
+    page.get_by_label("Description", exact=True).fill("Plasma, first draw")
+    page.get_by_label("Quantity", exact=True).fill("750.5")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_have_text("Saved container 1.")
     assert query(
@@ -682,7 +719,7 @@ def test_where_anyone_may_write_the_page_offers_edits_without_signing_in(browser
     with served(database_url, ALLOW_ANONYMOUS_WRITES=True) as url, opened(browser, url) as page:
         page.goto(page.ui + "#/site/2")
         expect(page.get_by_role("banner")).to_contain_text("Anyone may edit here (development)")
-        page.get_by_label("contact", exact=True).fill("Ada Lovelace")
+        page.get_by_label("Contact", exact=True).fill("Ada Lovelace")
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_have_text("Saved site 2.")
         assert query(
@@ -691,7 +728,7 @@ def test_where_anyone_may_write_the_page_offers_edits_without_signing_in(browser
         ) == [("Ada Lovelace", "anonymous")]
         sign_in(page, "reader")  # a reader's token may not write, wherever anyone may
         page.goto(page.ui + "#/site/2")
-        expect(page.get_by_label("contact", exact=True)).to_have_count(0)
+        expect(page.get_by_label("Contact", exact=True)).to_have_count(0)
 
 
 @pytest.mark.parametrize("username", [None, "editor"])  # signed in, the stream takes a ticket
@@ -712,7 +749,7 @@ def test_a_box_page_shows_a_move_made_elsewhere_within_2_s(
         scan = page.get_by_label("Scan", exact=True)
         expect(scan).to_be_focused()
         page.keyboard.type("T-00")  # a scan half typed when the change comes: the redraw keeps it
-        typing = page.get_by_label("name", exact=True) if username else scan  # the box's own form
+        typing = page.get_by_label("Name", exact=True) if username else scan  # the box's own form
         if username:
             typing.fill("Box A, top shelf")
         started = time.monotonic()
@@ -746,9 +783,9 @@ def test_aliquots_made_from_the_grid_fill_its_next_free_positions(page, pg_conn)
     grid = page.get_by_role("region", name="Grid")
     grid.get_by_role("button", name="A1 T-0001", exact=True).click()
     expect(grid).to_contain_text("plasma, 500 uL left")
-    expect(grid.get_by_label("unit", exact=True)).to_have_value("uL")
-    grid.get_by_label("count", exact=True).fill("2")
-    grid.get_by_label("quantity", exact=True).fill("50")
+    expect(grid.get_by_label("Unit", exact=True)).to_have_value("uL")
+    grid.get_by_label("Count", exact=True).fill("2")
+    grid.get_by_label("Quantity", exact=True).fill("50")
     grid.get_by_role("button", name="Aliquot").click()
     expect(grid.get_by_role("status")).to_contain_text("Made 2 aliquots: A2 S")
     made = query(
@@ -819,6 +856,12 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, pg_conn, u
         if where == "#/box/1":
             expect(page.get_by_role("button", name="B1 #7 (container 7)", exact=True)).to_be_visible()
             page.get_by_role("button", name="A1 T-0001", exact=True).click()  # the tube's panel too
+        if where == "#/site/new" and username:  # the lab picker, open
+            page.get_by_role("combobox", name="Lab").fill("Ann")
+            page.get_by_role("combobox", name="Lab").press("ArrowDown")
+            expect(page.get_by_role("option", name="Ann Arbor Lab (lab 1)")).to_have_attribute(
+                "aria-selected", "true"
+            )
         page.wait_for_load_state("networkidle")
         page.evaluate(AXE.read_text())  # by the DevTools protocol: the page's CSP does not apply
         violations = page.evaluate(

@@ -3,13 +3,20 @@
 
 import { ApiError, canEdit, download, page, request, row } from "./api.js";
 import { boxGrid } from "./box.js";
-import { alertBox, capitalized, confirmDialog, field, fill, h } from "./dom.js";
+import { alertBox, capitalized, confirmDialog, field, fill, h, heading } from "./dom.js";
 import { freezerTree } from "./freezer.js";
+import { parentField, parentLink } from "./picker.js";
 import { containerPlace } from "./place.js";
-import { formBody } from "./resources.js";
+import { formBody, referenced } from "./resources.js";
 
 const EXTRAS = { freezer: freezerTree, box: boxGrid, container: containerPlace };
 const LABELLED = ["container", "box", "rack"]; // GET /<name>/<id>/label: its label as a PDF
+
+/** A form's input for a field: a parent is picked by name (lab_id, …), any other field typed. */
+const formField = (name, value) => (referenced(name) ? parentField(name, value) : field(name, value));
+
+/** A field's value to read: a parent is a link named by its name. */
+const shown = (name, value) => (value != null && referenced(name) ? parentLink(referenced(name), value) : value ?? "—");
 
 /** Show row `id` of `resource` in `view`. */
 export async function detailView(view, resource, id) {
@@ -73,9 +80,9 @@ export async function detailView(view, resource, id) {
     EXTRAS[resource.name] ? await EXTRAS[resource.name](id) : null,
     message,
     canEdit()
-      ? h("form", { class: "row", onsubmit: save }, resource.fields.map((name) => field(name, data[name])),
+      ? h("form", { class: "row", onsubmit: save }, resource.fields.map((name) => formField(name, data[name])),
         h("p", {}, h("button", {}, "Save"), " ", h("button", { type: "button", onclick: remove }, "Delete")))
-      : h("dl", {}, resource.fields.map((name) => [h("dt", {}, name), h("dd", {}, data[name] ?? "—")])),
+      : h("dl", {}, resource.fields.map((name) => [h("dt", {}, heading(name)), h("dd", {}, shown(name, data[name]))])),
     data.status ? h("p", {}, `status: ${data.status}`) : null,
     children.length ? h("ul", { class: "children" }, children) : null,
     history);
@@ -112,7 +119,7 @@ export function createView(view, resource, params) {
   }
   fill(view, h("h1", {}, `New ${resource.name}`), message,
     canEdit()
-      ? h("form", { class: "row", onsubmit: create }, resource.fields.map((name) => field(name, params.get(name))),
+      ? h("form", { class: "row", onsubmit: create }, resource.fields.map((name) => formField(name, params.get(name))),
         h("p", {}, h("button", {}, "Create")))
       : h("p", {}, "Sign in as an editor to create one."));
 }

@@ -44,8 +44,20 @@ export function confirmDialog(question, yes) {
 }
 
 /** Return a labelled input: the label is the field's API name. */
+const WORDS = {
+  id: "ID", uuid: "UUID", mac: "MAC", csv: "CSV", collected_at: "Collected", expires_at: "Expires",
+  postcode_or_zip: "Postcode or ZIP",
+};
+
+/** Return an API field's name in words: "Sample type" for sample_type, "Freezer" for freezer_id. */
+export function heading(name) {
+  const words = WORDS[name] ?? name.replace(/_id$/, "").replaceAll("_", " ");
+  return words[0].toUpperCase() + words.slice(1);
+}
+
+/** A labelled input for API field `name`, its label in words. */
 export function field(name, value, attributes = {}) {
   const id = `field-${name}`;
-  return h("p", {}, h("label", { for: id }, name), " ",
+  return h("p", {}, h("label", { for: id }, heading(name)), " ",
     h("input", { id, name, value: value ?? "", ...attributes }));
 }

@@ -26,10 +26,10 @@ export function importView(view) {
     h("h1", {}, "Import containers"),
     h("p", {}, "A header row naming any of uuid, barcode, description, freezer_id, box_id, position, status; ",
       "then one container a line."),
-    h("p", {}, h("label", { for: "field-file" }, "file"), " ",
+    h("p", {}, h("label", { for: "field-file" }, "File"), " ",
       h("input", { id: "field-file", type: "file", accept: ".csv,text/csv",
         onchange: async (event) => { csv.value = await event.target.files[0].text(); } })),
-    h("p", {}, h("label", { for: "field-csv" }, "csv")), csv,
+    h("p", {}, h("label", { for: "field-csv" }, "CSV")), csv,
     h("p", {}, h("button", { type: "button", onclick: () => send(true) }, "Dry run"), " ",
       h("button", { type: "button", onclick: () => send(false) }, "Import")),
     result);

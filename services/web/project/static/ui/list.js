@@ -1,8 +1,8 @@
 // A list: search box, sortable headers, the total, and keyset pages by the Link headers.
 
 import { canEdit, page } from "./api.js";
-import { alertBox, capitalized, fill, h } from "./dom.js";
-import { heading, referenced, rowLink } from "./resources.js";
+import { alertBox, capitalized, fill, h, heading } from "./dom.js";
+import { referenced, rowLink } from "./resources.js";
 
 const PAGE_SIZE = 25;
 

@@ -40,16 +40,6 @@ export function rowLink(list, item) {
 export const referenced = (column) => RESOURCES[column.replace(/_id$/, "")] && column.endsWith("_id")
   ? column.replace(/_id$/, "") : null;
 
-const WORDS = {
-  id: "ID", uuid: "UUID", mac: "MAC", collected_at: "Collected", expires_at: "Expires", postcode_or_zip: "Postcode or ZIP",
-};
-
-/** Return a column's heading in words: "Sample type" for sample_type, "Freezer" for freezer_id. */
-export function heading(column) {
-  const words = WORDS[column] ?? (referenced(column) || column).replaceAll("_", " ");
-  return words[0].toUpperCase() + words.slice(1);
-}
-
 const NUMBERS = /(_id|^rows|^cols|^quantity)$/;
 const GENERATED = ["uuid", "rows", "cols"]; // the database fills them in when left out
 
