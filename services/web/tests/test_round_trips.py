@@ -14,6 +14,7 @@ REQUESTS = [
     ("get", "/site/1/computers", None),
     ("get", "/site/1/instruments", None),
     ("get", "/instruments", None),
+    ("get", "/dashboard", None),
     ("post", "/site/7", {"name": "Seven"}),
     ("put", "/site/7", {"name": "Seven", "lab_id": 1}),
     ("patch", "/site/7", {"contact": "Ada"}),
