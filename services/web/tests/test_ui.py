@@ -607,6 +607,54 @@ def test_a_parent_is_picked_by_typing_part_of_its_name(page, pg_conn):
     assert page.errors == []
 
 
+def test_home_is_a_dashboard_of_the_api_s_figures(page, pg_conn, secure_url):
+    query(
+        pg_conn,
+        """
+        UPDATE container SET status = 'checked_out', status_note = 'to the bench' WHERE id = 2;
+        UPDATE checkout SET since = now() - interval '9 days';
+        UPDATE container SET expires_at = current_date + 5 WHERE id = 4;
+        UPDATE container SET expires_at = current_date - 2 WHERE id = 5;
+        """,
+    )
+    figures = requests.get(f"{secure_url}/dashboard", timeout=5).json()
+    page.goto(page.ui)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lab inventory")
+    freezers = page.get_by_role("region", name="Freezers")
+    expect(freezers.get_by_role("row")).to_have_count(1 + len(figures["freezers"]["rows"]))
+    first = figures["freezers"]["rows"][0]
+    expect(freezers.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
+        ["-20C", "Site 1", f"{first['filled']} of {first['positions']}"]
+    )
+    expect(freezers.get_by_role("meter", name="-20C filled")).to_have_attribute("value", str(first["filled"]))
+    out = page.get_by_role("region", name=re.compile("^Checked out"))
+    expect(out.get_by_role("heading")).to_have_text(
+        f"Checked out for more than 7 days: {figures['checked_out']['total']}"
+    )
+    expect(out.get_by_role("listitem")).to_have_count(1)
+    expect(out.get_by_role("listitem")).to_contain_text("(to the bench)")
+    expect(out.get_by_role("link", name="T-0002")).to_have_attribute("href", "#/container/2")
+    expiring = page.get_by_role("region", name=re.compile("^Expiring"))
+    expect(expiring.get_by_role("heading")).to_have_text(
+        f"Expiring within 30 days: {figures['expiring']['total']}"
+    )
+    expect(expiring.get_by_role("listitem")).to_have_count(2)
+    expect(expiring.get_by_role("listitem").first).to_contain_text(re.compile(r"S000002 plasma expired"))
+    expect(expiring.get_by_role("listitem").nth(1)).to_contain_text(re.compile(r"S000001 plasma expires"))
+    latest = page.get_by_role("region", name="Latest changes")
+    expect(latest.get_by_role("row")).to_have_count(1 + len(figures["latest"]))
+    newest = figures["latest"][0]
+    expect(latest.get_by_role("row").nth(1)).to_contain_text(
+        f"{newest['operation'].lower()} {newest['table_name']} {newest['row_id']}"
+    )
+    screenshot(page, "ui-dashboard.png")
+    freezers.get_by_role("link", name="-20C").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("freezer 1: -20C")
+    page.get_by_role("navigation").get_by_role("link", name="Home").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lab inventory")
+    assert page.errors == []
+
+
 def test_each_navigation_link_opens_its_list(page):
     page.goto(page.ui)
     for name in ("Labs", "Sites", "Instruments", "Freezers", "Racks", "Boxes", "Containers"):
@@ -831,7 +879,8 @@ def test_scan_a_tube_then_a_position_then_enter_moves_it_here_even_from_another_
 
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-AXE_PAGES = {  # what to check, and what shows once it is drawn
+AXE_PAGES = {
+    "#/": "Lab inventory",  # what to check, and what shows once it is drawn
     "#/labs": "Labs",
     "#/sites?q=Site": "Sites",
     "#/site/1": "site 1: Site 1",

@@ -1,5 +1,5 @@
 // The web UI: navigation, barcode lookup, who is signed in, and a router over the URL's hash
-// (#/sites?q=muffin, #/site/1, #/site/new, #/import, #/signin).
+// (#/ the dashboard, #/sites?q=muffin, #/site/1, #/site/new, #/import, #/signin).
 
 import { anyoneMayEdit, askWhoMayWrite, request, session, signOut } from "./api.js";
 import { alertBox, capitalized, fill, h } from "./dom.js";
@@ -17,6 +17,7 @@ const detailView = lazy("./detail.js", "detailView");
 const createView = lazy("./detail.js", "createView");
 const importView = lazy("./import.js", "importView");
 const signInView = lazy("./signin.js", "signInView");
+const dashboardView = lazy("./dashboard.js", "dashboardView");
 
 const header = document.querySelector("header");
 const main = document.querySelector("main");
@@ -36,7 +37,7 @@ async function lookup(event) {
 function showHeader() {
   const user = session.get();
   fill(header,
-    h("nav", { "aria-label": "Lists" }, h("ul", {},
+    h("nav", { "aria-label": "Lists" }, h("ul", {}, h("li", {}, h("a", { href: "#/" }, "Home")),
       NAVIGATION.map((name) => h("li", {}, h("a", { href: `#/${name}` }, capitalized(name)))))),
     h("form", { class: "lookup", onsubmit: lookup },
       h("label", { for: "barcode" }, "Find barcode"), " ", h("input", { id: "barcode", name: "barcode", required: true }),
@@ -55,8 +56,8 @@ async function route() {
   const view = h("div");
   main.replaceChildren(view);
   showHeader();
-  document.title = `${capitalized(name || "labs")} · Lab inventory`;
-  if (!name) return location.replace("#/labs");
+  document.title = `${capitalized(name || "home")} · Lab inventory`;
+  if (!name) return dashboardView(view);
   if (Object.hasOwn(LISTS, name) && !id) return listView(view, LISTS[name], params);
   if (Object.hasOwn(RESOURCES, name) && id === "new") return createView(view, RESOURCES[name], params);
   if (Object.hasOwn(RESOURCES, name) && /^\d+$/.test(id)) return detailView(view, RESOURCES[name], id);
