@@ -563,6 +563,10 @@ def test_lists_show_parents_by_name_linked_and_headings_in_words(page, pg_conn):
         "href", "#/box/1"
     )
     expect(page.locator("table thead")).to_contain_text("Sample type")
+    expect(page.locator("table thead")).not_to_contain_text("Unit")  # beside the quantity instead
+    tube = page.locator("tbody tr").first
+    expect(tube.get_by_title("0b6e1c4e-6f1d-4b8e-9a51-2f7d3c8e5a01")).to_have_text("0b6e1c4e…")
+    expect(tube.get_by_role("cell", name="500 uL", exact=True)).to_be_visible()
     page.goto(page.ui + "#/sites?order=id&limit=1")
     expect(page.locator("tbody tr").first.get_by_role("link", name="Ann Arbor Lab")).to_have_attribute(
         "href", "#/lab/1"

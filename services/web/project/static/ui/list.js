@@ -6,6 +6,14 @@ import { referenced, rowLink } from "./resources.js";
 
 const PAGE_SIZE = 25;
 
+/** How a column's value reads: times local, a quantity with its unit, a UUID cut short (whole on hover). */
+const FORMATS = {
+  uuid: (value) => h("span", { title: value }, `${value.slice(0, 8)}…`),
+  collected_at: (value) => new Date(value).toLocaleString(),
+  expires_at: (value) => new Date(`${value}T00:00`).toLocaleDateString(),
+  quantity: (value, item) => `${value} ${item.unit ?? ""}`.trim(),
+};
+
 /** Show `list` in `view`; `params` (from the URL's hash) are the API's: q, order, limit, filters. */
 export function listView(view, list, params) {
   const query = new URLSearchParams(params);
@@ -41,8 +49,9 @@ export function listView(view, list, params) {
   function cell(item, column) {
     const value = item[column];
     if (column === "id" || column === "name") return h("a", { href: rowLink(list, item) }, String(value));
-    const target = value != null && referenced(column);
-    if (!target) return value ?? "";
+    if (value == null) return "";
+    const target = referenced(column);
+    if (!target) return FORMATS[column] ? FORMATS[column](value, item) : value;
     return h("a", { href: `#/${target}/${value}` }, item[`${target}_name`] ?? String(value));
   }
 

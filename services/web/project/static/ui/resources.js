@@ -1,7 +1,8 @@
 // What the UI knows of each resource: its API names, editable fields, list columns and children.
 
-const resource = (name, plural, fields, children = {}, extra = []) => ({
-  name, plural, fields, children, columns: ["id", ...fields, ...extra], path: `/${plural}`,
+const resource = (name, plural, fields, children = {}, extra = [], unlisted = []) => ({
+  name, plural, fields, children, columns: ["id", ...fields, ...extra].filter((c) => !unlisted.includes(c)),
+  path: `/${plural}`,
 });
 
 export const RESOURCES = {
@@ -17,7 +18,7 @@ export const RESOURCES = {
     { containers: "box_id" }),
   container: resource("container", "containers",
     ["barcode", "description", "freezer_id", "box_id", "position", "uuid", "status_note",
-      "sample_type", "quantity", "unit", "collected_at", "expires_at"], {}, ["status"]),
+      "sample_type", "quantity", "unit", "collected_at", "expires_at"], {}, ["status"], ["unit"]), // unit: with quantity
 };
 
 /** The lists, by the name in their URL. */
