@@ -74,6 +74,7 @@ SELECT i.relname,
 """
 
 # What the search endpoint looks for, URL-encoded: a common word, rarer ones, one no row has.
+ADMIN_TOKEN = "labinv-demo-admin-token"  # the demo admin of mock_data.sql
 SEARCH_WORDS = ("plasma", "PBMC", "hemolysed", "recalled", "Sample%2012345", "cryoshipper")
 
 

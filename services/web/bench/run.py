@@ -24,11 +24,11 @@ from pathlib import Path
 from devtools.localdb import LocalPostgres
 from project.api.listing import encode_cursor
 
-from . import apps, baseline, data, wrk
+from . import apps, baseline, data, streams, wrk
 from .wrk import Load
 
 JSON = "Content-Type: application/json"
-ADMIN = "Authorization: Bearer labinv-demo-admin-token"  # the demo admin of mock_data.sql
+ADMIN = f"Authorization: Bearer {data.ADMIN_TOKEN}"
 SYNC_WORKERS = "--workers=5"
 UPSERT = (
     '{"name": "Site {n}", "lab_id": 1, "contact": "Bench Runner", "address": "{n} Bench Road, Ann Arbor",'
@@ -126,6 +126,13 @@ def parse_args(argv):
         "--import-only",
         action="store_true",
         help=f"instead: only POST /containers/import of {IMPORTED:,} rows (x scale)",
+    )
+    parser.add_argument(
+        "--streams",
+        type=positive,
+        metavar="N",
+        help="instead: N idle GET /events streams: their memory, the delay of each change to them,"
+        " and GET /site/<id>'s p99 with and without them",
     )
     return parser.parse_args(argv)
 
@@ -295,6 +302,17 @@ def full_run(args, server, logs, stack):
     print_memory(memory.stop())
 
 
+def streams_run(args, server, logs, stack):
+    """Load the data set, start ours and the events app, and measure args.streams open streams."""
+    streams.enough_files(args.streams)
+    sizes = data.Sizes.at(args.scale)
+    url = loaded_database(server, "bench", sizes)
+    ours = start_ours(stack, url, logs)
+    events = stack.enter_context(streams.events_app(url, logs))
+    print(f"\nEvent streams (issue 22), {args.seconds} s per run:\n")
+    streams.run(ours, events, args.streams, args.seconds, sizes.sites)
+
+
 def import_run(args, server, logs, stack):
     """Load the data set, start ours and time only the import."""
     ours = start_ours(stack, loaded_database(server, "bench", data.Sizes.at(args.scale)), logs)
@@ -380,6 +398,8 @@ def main(argv=None):
             compare_scales(args, server, Path(tmp))
         elif args.import_only:
             import_run(args, server, Path(tmp), stack)
+        elif args.streams:
+            streams_run(args, server, Path(tmp), stack)
         else:
             full_run(args, server, Path(tmp), stack)
     print(

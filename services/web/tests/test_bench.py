@@ -3,6 +3,7 @@
 No timings are asserted: only that each row is there, measured, with no failed request.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,33 @@ def test_a_tiny_run_prints_every_endpoint_with_no_failed_request():
     assert "  ours: RSS " in run.stdout
     assert ("  baseline: RSS " in run.stdout) == baseline.present()
     assert ("The shared baseline is not at" in run.stdout) != baseline.present()
+
+
+@pytest.mark.skipif(
+    shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; ./scripts/bench does)"
+)
+def test_a_tiny_streams_run_delivers_every_change_to_every_stream():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--scale", "0.005", "--seconds", "2", "--streams", "40"],
+        cwd=WEB,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "- 40 streams open (0 failed)" in run.stdout, run.stdout
+    assert re.search(r"KiB a stream", run.stdout), run.stdout
+    changes, receipts, expected = map(
+        lambda n: int(n.replace(",", "")),
+        re.search(
+            r"- (\d+) changes, ([\d,]+) receipts of ([\d,]+) expected: commit to receipt p50", run.stdout
+        ).groups(),
+    )
+    assert changes >= 2 and receipts == expected == changes * 40
+    assert re.search(r"p99 [\d.]+ ms without the streams, [\d.]+ ms with them: [\d.]+x", run.stdout), (
+        run.stdout
+    )
+    assert "non-2xx or socket errors: 0" in run.stdout
 
 
 @pytest.mark.skipif(
