@@ -580,6 +580,12 @@ def test_a_parent_is_picked_by_typing_part_of_its_name(page, pg_conn):
     lab = page.get_by_role("combobox", name="Lab")
     expect(lab).to_have_value("")  # site 2 has no lab
     lab.fill("arbor")
+    expect(page.get_by_role("option", name="Ann Arbor Lab (lab 1)")).to_be_visible()
+    page.get_by_role("button", name="Save").click()  # typed, not picked: the form is not sent
+    assert lab.evaluate("(input) => input.validationMessage") == "Pick a lab from the list, or type its id."
+    expect(page.get_by_role("status")).to_have_count(0)
+    lab.fill("")
+    lab.fill("arbor")
     option = page.get_by_role("option", name="Ann Arbor Lab (lab 1)")
     expect(option).to_be_visible()
     lab.press("ArrowDown")

@@ -51,6 +51,7 @@ export function parentField(name, value) {
   function choose(item) {
     picked.value = item.id;
     input.value = item.name;
+    input.setCustomValidity("");
     close();
   }
 
@@ -60,10 +61,13 @@ export function parentField(name, value) {
     input.setAttribute("aria-activedescendant", `${listId}-${active}`);
   }
 
-  /** Offer the rows whose text holds what was typed; empty text clears the field, "#7" or "7" is id 7. */
+  /** Offer the rows whose text holds what was typed; empty text clears the field, "#7" or "7" is id 7.
+   * Other text holds nothing until a match is picked: the form will not send it. */
   async function search() {
     const text = input.value.trim();
-    if (/^#?\d+$/.test(text) || !text) picked.value = text.replace("#", "");
+    const id = /^#?\d+$/.test(text) || !text;
+    picked.value = id ? text.replace("#", "") : "";
+    input.setCustomValidity(id ? "" : `Pick a ${target} from the list, or type its id.`);
     if (!text) return close();
     const mine = ++asked;
     const query = new URLSearchParams({ q: text, order: "name", limit: SHOWN });
