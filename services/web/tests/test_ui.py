@@ -452,6 +452,10 @@ def test_move_a_tube_in_the_grid_then_check_it_out_and_in(page, pg_conn):
     page.goto(page.ui + "#/box/1")
     grid = page.get_by_role("region", name="Grid")
     expect(grid.get_by_role("table").get_by_role("button")).to_have_count(81)  # a 9x9 box
+    expect(grid.get_by_role("list", name="Sample types").get_by_role("listitem")).to_have_text(["plasma (1)"])
+    tube = grid.get_by_role("button", name="A1 T-0001", exact=True)
+    expect(tube).to_have_class(re.compile(r"\btype-0\b"))  # the legend's first colour
+    expect(tube).to_have_attribute("title", "plasma: Plasma aliquots, box A")
     grid.get_by_role("button", name="A1 T-0001", exact=True).click()
     grid.get_by_role("button", name="C3", exact=True).click()
     grid.get_by_role("button", name="Move").click()

@@ -9,6 +9,7 @@ import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
 const keyOf = (element) => element.name || element.getAttribute("aria-label") || element.textContent;
 
 const DONE = { insert: "added", update: "changed", delete: "removed" }; // an event's action, said
+const TYPE_COLOURS = 8; // style.css's .type-0 to .type-7: a sample type's colour, named in the legend
 
 /** Return the accessible name of a position's button: the position, then its tube if any. */
 function positionName(position, tube) {
@@ -102,12 +103,23 @@ export async function boxGrid(id) {
     }
   }
 
-  function button(slot) {
+  /** The sample types in the box, most common first, each with how many tubes hold it. */
+  function sampleTypes() {
+    const counts = new Map();
+    for (const { container } of grid.positions) {
+      if (container?.sample_type) counts.set(container.sample_type, (counts.get(container.sample_type) ?? 0) + 1);
+    }
+    return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
+  }
+
+  function button(slot, types) {
     const tube = slot.container;
     const chosen = tube ? tube.id === selected?.id : slot.position === target;
+    const type = tube?.sample_type ? types.indexOf(tube.sample_type) % TYPE_COLOURS : -1;
     return h("button", {
-      type: "button", class: tube ? tube.status : "empty", "aria-label": positionName(slot.position, tube),
-      "aria-pressed": String(chosen), title: tube?.description,
+      type: "button", class: tube ? `${tube.status}${type >= 0 ? ` type-${type}` : ""}` : "empty",
+      "aria-label": positionName(slot.position, tube), "aria-pressed": String(chosen),
+      title: tube ? [tube.sample_type, tube.description].filter(Boolean).join(": ") : null,
       onclick: () => {
         if (tube) [selected, target] = [tube, null];
         else if (selected) target = slot.position;
@@ -157,6 +169,8 @@ export async function boxGrid(id) {
     const focused = active !== section && section.contains(active) ? keyOf(active) : null;
     drawnFor = selected?.id;
     const letters = [...Array(grid.rows)].map((_, row) => String.fromCharCode(65 + row));
+    const types = sampleTypes();
+    const names = types.map(([type]) => type);
     fill(section,
       h("h2", {}, "Grid"),
       h("form", { class: "scan", onsubmit: scan },
@@ -169,7 +183,11 @@ export async function boxGrid(id) {
       h("table", {},
         h("thead", {}, h("tr", {}, h("td"), [...Array(grid.cols)].map((_, col) => h("th", { scope: "col" }, col + 1)))),
         h("tbody", {}, letters.map((letter, row) => h("tr", {}, h("th", { scope: "row" }, letter),
-          grid.positions.slice(row * grid.cols, (row + 1) * grid.cols).map((slot) => h("td", {}, button(slot))))))),
+          grid.positions.slice(row * grid.cols, (row + 1) * grid.cols)
+            .map((slot) => h("td", {}, button(slot, names))))))),
+      types.length ? h("ul", { class: "legend", "aria-label": "Sample types" }, types.map(([type, count], i) =>
+        h("li", {}, h("span", { class: `swatch type-${i % TYPE_COLOURS}`, "aria-hidden": "true" }), ` ${type} (${count})`)))
+        : null,
       actions());
     for (const input of section.querySelectorAll("input")) {
       if (kept.has(input.name)) input.value = kept.get(input.name);
