@@ -921,6 +921,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, pg_conn, u
             page.get_by_role("button", name="A1 T-0001", exact=True).click()  # the tube's panel too
         if where == "#/site/new" and username:  # the lab picker, open
             page.get_by_role("combobox", name="Lab").fill("Ann")
+            expect(
+                page.get_by_role("option", name="Ann Arbor Lab (lab 1)")
+            ).to_be_visible()  # the matches came
             page.get_by_role("combobox", name="Lab").press("ArrowDown")
             expect(page.get_by_role("option", name="Ann Arbor Lab (lab 1)")).to_have_attribute(
                 "aria-selected", "true"
