@@ -11,6 +11,7 @@ p99 with the streams open against the same load just before, without them (issue
 import contextlib
 import http.client
 import json
+import math
 import resource
 import selectors
 import socket
@@ -34,7 +35,7 @@ class Streams(threading.Thread):
     def __init__(self, port, count):
         super().__init__(daemon=True)
         self.selector = selectors.DefaultSelector()
-        self.delays, self.failed, self.open = [], 0, 0
+        self.delays, self.failed, self.open, self.ended = [], 0, 0, 0
         self.stopped = threading.Event()
         for _ in range(count):
             try:
@@ -43,23 +44,31 @@ class Streams(threading.Thread):
                 self.failed += 1
 
     def connect(self, port):
-        """Open one stream and wait for its 200 and headers."""
+        """Open one stream and wait for its 200 and headers; a stream refused is closed."""
         sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        sock.sendall(REQUEST.encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = sock.recv(4096)
-            if not chunk:
-                raise OSError("closed before its headers")
-            head += chunk
-        if not head.startswith(b"HTTP/1.1 200"):
-            raise OSError(head.split(b"\r\n", 1)[0].decode())
+        try:
+            sock.sendall(REQUEST.encode())
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    raise OSError("closed before its headers")
+                head += chunk
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise OSError(head.split(b"\r\n", 1)[0].decode())
+        except OSError:
+            sock.close()
+            raise
         sock.setblocking(False)
         self.selector.register(sock, selectors.EVENT_READ, {"rest": head.split(b"\r\n\r\n", 1)[1]})
         self.open += 1
 
     def run(self):
-        """Read every stream until stopped; note when each change arrived, against its `at`."""
+        """Read every stream until stopped; note when each change arrived, against its `at`.
+
+        A stream the server ends (its `end` event: a slow reader, an expired or revoked
+        token) or closes is counted in `ended` and read no more.
+        """
         while not self.stopped.is_set():
             for key, _ in self.selector.select(timeout=0.2):
                 try:
@@ -69,6 +78,11 @@ class Streams(threading.Thread):
                 received = time.time()
                 lines = (key.data["rest"] + chunk).split(b"\n")
                 key.data["rest"] = lines.pop()
+                if not chunk or any(line.endswith(b"event: end") for line in lines):
+                    self.selector.unregister(key.fileobj)
+                    key.fileobj.close()
+                    self.ended += 1
+                    continue
                 for line in lines:
                     if b"data: " in line:  # chunked transfer framing may lead the line
                         at = json.loads(line.split(b"data: ", 1)[1])["at"]
@@ -119,9 +133,9 @@ def enough_files(count):
 
 
 def percentile(values, share):
-    """Return the value at `share` (0 to 1) of the sorted values."""
+    """Return the nearest-rank percentile: the least value with `share` (0 to 1) of them at or below it."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def say(line):
@@ -149,13 +163,15 @@ def run(ours, events, count, seconds, sites):
         time.sleep(1)  # the last changes' receipts
         streams.close()
     expected = writer.writes * streams.open
-    say(f"{streams.open:,} streams open ({streams.failed} failed) in {opened_s:.1f} s")
+    say(f"{streams.open:,} streams open ({streams.failed} failed) in {opened_s:.1f} s; "
+        f"{streams.ended} ended by the server during the run")  # fmt: skip
     say(f"events process RSS: {before / 1024:.0f} MiB before, {after / 1024:.0f} MiB with the streams: "
         f"{(after - before) / max(1, streams.open):.1f} KiB a stream")  # fmt: skip
     delays = streams.delays
     if delays:
-        say(f"{writer.writes} changes, {len(delays):,} receipts of {expected:,} expected: commit to receipt "
-            f"p50 {statistics.median(delays):.0f} ms, p99 {percentile(delays, 0.99):.0f} ms")  # fmt: skip
+        say(f"{writer.writes} changes, {len(delays):,} receipts of {expected:,} expected: from a change's "
+            f"transaction to its receipt p50 {statistics.median(delays):.0f} ms, "
+            f"p99 {percentile(delays, 0.99):.0f} ms")  # fmt: skip
     ratio = with_streams.p99_ms / without.p99_ms
     verdict = "met" if ratio <= GET_P99_RATIO else "missed"
     say(f"GET /site/<id> at {CONNECTIONS} connections, {seconds} s: p99 {without.p99_ms:.1f} ms without the "

@@ -76,12 +76,15 @@ def test_a_tiny_streams_run_delivers_every_change_to_every_stream():
         timeout=120,
         check=True,
     )
-    assert "- 40 streams open (0 failed)" in run.stdout, run.stdout
+    assert "- 40 streams open (0 failed)" in run.stdout and "; 0 ended by the server" in run.stdout, (
+        run.stdout
+    )
     assert re.search(r"KiB a stream", run.stdout), run.stdout
     changes, receipts, expected = map(
         lambda n: int(n.replace(",", "")),
         re.search(
-            r"- (\d+) changes, ([\d,]+) receipts of ([\d,]+) expected: commit to receipt p50", run.stdout
+            r"- (\d+) changes, ([\d,]+) receipts of ([\d,]+) expected: from a change's transaction to its receipt p50",
+            run.stdout,
         ).groups(),
     )
     assert changes >= 2 and receipts == expected == changes * 40

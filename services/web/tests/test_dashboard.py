@@ -23,6 +23,9 @@ def test_freezers_show_their_positions_and_how_many_hold_a_tube(client, pg_conn)
             {"id": 2, "name": "-40C", "site_id": 1, "site_name": "Site 1", "positions": 0, "filled": 0},
         ],
     }
+    client.patch("/container/1", json={"status": "disposed"})  # a disposed tube may keep its place
+    assert query(pg_conn, "SELECT box_id FROM container WHERE id = 1") == [(1,)]
+    assert client.get("/dashboard").json["freezers"]["rows"][0]["filled"] == 1
     query(pg_conn, "INSERT INTO freezer (name, site_id) SELECT 'F' || n, 3 FROM generate_series(1, 11) n")
     freezers = client.get("/dashboard").json["freezers"]
     assert len(freezers["rows"]) == dashboard.FREEZERS_SHOWN and freezers["more"]

@@ -20,6 +20,7 @@ TEXT, NULLABLE_TEXT, COUNT = (
     {"type": ["string", "null"]},
     {"type": "integer", "minimum": 0},
 )
+TIME, DAY = {"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}
 
 
 def part(row_properties, **properties):
@@ -35,6 +36,14 @@ def tubes(days, extra):
     return part(row, days=days, total=COUNT, at_least={"type": "boolean"})
 
 
+LATEST = {
+    "id": {"type": "integer"},
+    "table_name": TEXT,
+    "row_id": {"type": "integer"},
+    "operation": {"enum": ["INSERT", "UPDATE", "DELETE"]},
+    "actor": TEXT,
+    "changed_at": TIME,
+}
 DASHBOARD_SCHEMA = {
     "type": "object",
     "properties": {
@@ -51,27 +60,21 @@ DASHBOARD_SCHEMA = {
         ),
         "checked_out": tubes(
             {"const": OUT_DAYS, "description": "checked out more than this many days ago"},
-            {"status_note": NULLABLE_TEXT, "since": TEXT},
+            {"status_note": NULLABLE_TEXT, "since": TIME},
         ),
         "expiring": tubes(
             {
                 "const": EXPIRING_DAYS,
                 "description": "not disposed, expiring within this many days or expired",
             },
-            {"status": TEXT, "expires_at": TEXT},
+            {"status": TEXT, "expires_at": DAY},
         ),
         "latest": {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "table_name": TEXT,
-                    "row_id": {"type": "integer"},
-                    "operation": {"enum": ["INSERT", "UPDATE", "DELETE"]},
-                    "actor": TEXT,
-                    "changed_at": TEXT,
-                },
+                "properties": LATEST,
+                "required": list(LATEST),
             },
         },
     },

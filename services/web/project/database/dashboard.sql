@@ -5,10 +5,11 @@
 -- stop at %(count_limit)s rows.
 
 -- name: summary$
--- The first %(freezers)s freezers with their positions and how many hold a container, and
--- whether more freezers follow; the containers checked out more than %(out_days)s days ago and
--- those not disposed that expire within %(expiring_days)s days (or have expired), each the first
--- %(shown)s with a total; and the latest %(shown)s changes.
+-- The first %(freezers)s freezers with their positions and how many hold a container not
+-- disposed (as freezer.sql's tree counts them), and whether more freezers follow; the containers
+-- checked out more than %(out_days)s days ago and those not disposed that expire within
+-- %(expiring_days)s days (or have expired), each the first %(shown)s with a total; and the latest
+-- %(shown)s changes.
 WITH first_freezers AS (
     SELECT f.id, f.name, f.site_id
       FROM freezer f
@@ -32,7 +33,9 @@ SELECT jsonb_build_object(
                    JOIN site s ON s.id = f.site_id
                   CROSS JOIN LATERAL (
                         SELECT coalesce(sum(b.rows * b.cols), 0) AS positions,
-                               coalesce(sum((SELECT count(*) FROM container c WHERE c.box_id = b.id)), 0) AS filled
+                               coalesce(sum((SELECT count(*)
+                                               FROM container c
+                                              WHERE c.box_id = b.id AND c.status <> 'disposed')), 0) AS filled
                           FROM box b
                          WHERE b.freezer_id = f.id) p),
         'more', (SELECT count(*) > %(freezers)s FROM first_freezers)),

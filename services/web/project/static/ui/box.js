@@ -9,7 +9,7 @@ import { alertBox, confirmDialog, field, fill, h } from "./dom.js";
 const keyOf = (element) => element.name || element.getAttribute("aria-label") || element.textContent;
 
 const DONE = { insert: "added", update: "changed", delete: "removed" }; // an event's action, said
-const TYPE_COLOURS = 8; // style.css's .type-0 to .type-7: a sample type's colour, named in the legend
+const TYPE_COLOURS = 8; // style.css's .type-0 to .type-7: the 8 commonest sample types' colours, in the legend
 
 /** Return the accessible name of a position's button: the position, then its tube if any. */
 function positionName(position, tube) {
@@ -115,9 +115,9 @@ export async function boxGrid(id) {
   function button(slot, types) {
     const tube = slot.container;
     const chosen = tube ? tube.id === selected?.id : slot.position === target;
-    const type = tube?.sample_type ? types.indexOf(tube.sample_type) % TYPE_COLOURS : -1;
+    const type = tube?.sample_type ? types.indexOf(tube.sample_type) : -1; // past the colours: none
     return h("button", {
-      type: "button", class: tube ? `${tube.status}${type >= 0 ? ` type-${type}` : ""}` : "empty",
+      type: "button", class: tube ? `${tube.status}${type >= 0 && type < TYPE_COLOURS ? ` type-${type}` : ""}` : "empty",
       "aria-label": positionName(slot.position, tube), "aria-pressed": String(chosen),
       title: tube ? [tube.sample_type, tube.description].filter(Boolean).join(": ") : null,
       onclick: () => {
@@ -186,7 +186,8 @@ export async function boxGrid(id) {
           grid.positions.slice(row * grid.cols, (row + 1) * grid.cols)
             .map((slot) => h("td", {}, button(slot, names))))))),
       types.length ? h("ul", { class: "legend", "aria-label": "Sample types" }, types.map(([type, count], i) =>
-        h("li", {}, h("span", { class: `swatch type-${i % TYPE_COLOURS}`, "aria-hidden": "true" }), ` ${type} (${count})`)))
+        h("li", {}, i < TYPE_COLOURS ? h("span", { class: `swatch type-${i}`, "aria-hidden": "true" }) : null,
+          ` ${type} (${count})`)))
         : null,
       actions());
     for (const input of section.querySelectorAll("input")) {

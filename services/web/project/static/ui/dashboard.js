@@ -7,7 +7,12 @@ import { RESOURCES } from "./resources.js";
 
 const when = (iso) => new Date(iso).toLocaleString();
 const day = (date) => new Date(`${date}T00:00`).toLocaleDateString();
-const isoDay = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+/** The local date `offset` days from today, as 2026-12-06. */
+function isoDay(offset) {
+  const date = new Date();
+  date.setDate(date.getDate() + offset);
+  return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((n) => String(n).padStart(2, "0")).join("-");
+}
 const tube = (row) => h("a", { href: `#/container/${row.id}` }, row.barcode ?? `container ${row.id}`);
 const counted = (part) => `${part.at_least ? "over " : ""}${part.total}`;
 const headed = (id, title, ...content) => h("section", { "aria-labelledby": id }, h("h2", { id }, title), content);
@@ -37,7 +42,7 @@ function tubes(id, title, part, describe, [more, href]) {
     part.total > part.rows.length ? h("p", {}, h("a", { href }, more)) : null);
 }
 
-/** What a change did, to which row: "update site 2", linked while the row exists. */
+/** What a change did, to which row: "update site 2", linked unless it was a delete. */
 function change(entry) {
   const what = `${entry.operation.toLowerCase()} ${entry.table_name} ${entry.row_id}`;
   return RESOURCES[entry.table_name] && entry.operation !== "DELETE"
@@ -63,7 +68,7 @@ export async function dashboardView(view) {
     tubes("expiring", `Expiring within ${expiring.days} days`, expiring,
       (row) => [row.sample_type ?? "", row.expires_at < today ? ` expired ${day(row.expires_at)}` : ` expires ${day(row.expires_at)}`,
         row.status === "checked_out" ? " (checked out)" : ""],
-      [`Every tube that expires by ${day(isoDay(expiring.days))}`,
+      [`Every tube that expires by ${day(isoDay(expiring.days))}, disposed ones too`,
         `#/containers?expires_before=${isoDay(expiring.days + 1)}&order=expires_at`]),
     headed("latest", "Latest changes",
       table(["When", "Who", "Change"], figures.latest.map((entry) => [when(entry.changed_at), entry.actor, change(entry)]))));

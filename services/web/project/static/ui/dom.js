@@ -43,7 +43,6 @@ export function confirmDialog(question, yes) {
   });
 }
 
-/** Return a labelled input: the label is the field's API name. */
 const WORDS = {
   id: "ID", uuid: "UUID", mac: "MAC", csv: "CSV", collected_at: "Collected", expires_at: "Expires",
   postcode_or_zip: "Postcode or ZIP",

@@ -39,9 +39,10 @@ export function listView(view, list, params) {
   }
 
   function header(column) {
-    const sorted = order === column ? "ascending" : order === `-${column}` ? "descending" : null;
+    const key = list.sorts?.[column] ?? column; // else a parent shown by name sorts by its id, grouping its rows
+    const sorted = order === key ? "ascending" : order === `-${key}` ? "descending" : null;
     return h("th", { scope: "col", "aria-sort": sorted },
-      h("button", { type: "button", class: "sort", onclick: () => go({ order: sorted === "ascending" ? `-${column}` : column }) },
+      h("button", { type: "button", class: "sort", onclick: () => go({ order: sorted === "ascending" ? `-${key}` : key }) },
         heading(column), sorted ? h("span", { "aria-hidden": "true" }, sorted === "ascending" ? " ▲" : " ▼") : null));
   }
 

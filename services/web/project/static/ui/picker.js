@@ -42,6 +42,7 @@ export function parentField(name, value) {
   }
 
   function close() {
+    asked++; // a search still on its way shows nothing
     listbox.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
@@ -65,9 +66,9 @@ export function parentField(name, value) {
    * Other text holds nothing until a match is picked: the form will not send it. */
   async function search() {
     const text = input.value.trim();
-    const id = /^#?\d+$/.test(text) || !text;
-    picked.value = id ? text.replace("#", "") : "";
-    input.setCustomValidity(id ? "" : `Pick a ${target} from the list, or type its id.`);
+    const typedId = /^#?\d+$/.test(text) || !text;
+    picked.value = typedId ? text.replace("#", "") : "";
+    input.setCustomValidity(typedId ? "" : `Pick a ${target} from the list, or type its id.`);
     if (!text) return close();
     const mine = ++asked;
     const query = new URLSearchParams({ q: text, order: "name", limit: SHOWN });
@@ -87,7 +88,10 @@ export function parentField(name, value) {
   input.addEventListener("blur", close);
   input.addEventListener("keydown", (event) => {
     const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
-    if (step && matches.length && !listbox.hidden) {
+    if (step && listbox.hidden && input.value.trim()) { // open the list, its first match highlighted
+      event.preventDefault();
+      search().then(() => !listbox.hidden && matches.length && highlight(0));
+    } else if (step && matches.length && !listbox.hidden) {
       event.preventDefault();
       highlight(active < 0 && step < 0 ? -1 : active + step);
     } else if (event.key === "Enter" && !listbox.hidden && active >= 0) {

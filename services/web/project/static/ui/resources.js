@@ -24,7 +24,8 @@ export const RESOURCES = {
 /** The lists, by the name in their URL. */
 export const LISTS = {
   labs: RESOURCES.lab, sites: RESOURCES.site,
-  instruments: { plural: "instruments", path: "/instruments", columns: ["name", "site_id"] },
+  instruments: { plural: "instruments", path: "/instruments", columns: ["name", "site_id"],
+    sorts: { site_id: "site_name" } }, // a column shown by name that sorts by name
   freezers: RESOURCES.freezer, racks: RESOURCES.rack, boxes: RESOURCES.box, containers: RESOURCES.container,
   computers: RESOURCES.computer, // among the instruments in the navigation
 };
