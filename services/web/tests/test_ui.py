@@ -672,6 +672,27 @@ def test_home_is_a_dashboard_of_the_api_s_figures(page, pg_conn, secure_url):
     assert page.errors == []
 
 
+def test_a_tube_s_page_shows_its_lineage_and_timeline(page, secure_url):
+    page.goto(page.ui + "#/container/1")
+    lineage = page.get_by_role("region", name="Lineage")
+    expect(lineage.get_by_role("listitem")).to_have_text(
+        ["S000001 (aliquot)", "S000002 (aliquot)", "S000003 (derivative)"]
+    )
+    expect(lineage.get_by_role("link", name="S000003")).to_have_attribute("href", "#/container/6")
+    events = requests.get(f"{secure_url}/container/1/events", timeout=5).json()
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline.get_by_role("row")).to_have_count(1 + len(events))
+    expect(timeline.get_by_role("row").last).to_contain_text("created")
+    page.goto(page.ui + "#/container/4")
+    expect(page.get_by_role("region", name="Lineage").get_by_role("listitem")).to_have_text(
+        ["T-0001 (primary)"]
+    )
+    created = page.get_by_role("region", name="Timeline").get_by_role("row").last
+    expect(created).to_contain_text("created as aliquot of container 1")
+    expect(created.get_by_role("link", name="container 1")).to_have_attribute("href", "#/container/1")
+    assert page.errors == []
+
+
 def test_each_navigation_link_opens_its_list(page):
     page.goto(page.ui)
     for name in ("Labs", "Sites", "Instruments", "Freezers", "Racks", "Boxes", "Containers"):

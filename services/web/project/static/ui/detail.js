@@ -1,5 +1,5 @@
 // A row's page: its fields (an edit form for editors: Save with If-Match, Delete), children, history;
-// a freezer's tree, a box's grid, a container's place.
+// a freezer's tree, a box's grid, a container's place, lineage and timeline.
 
 import { ApiError, canEdit, download, page, request, row } from "./api.js";
 import { boxGrid } from "./box.js";
@@ -7,9 +7,14 @@ import { alertBox, capitalized, confirmDialog, field, fill, h, heading } from ".
 import { freezerTree } from "./freezer.js";
 import { parentField, parentLink } from "./picker.js";
 import { containerPlace } from "./place.js";
+import { containerSample } from "./sample.js";
 import { formBody, referenced } from "./resources.js";
 
-const EXTRAS = { freezer: freezerTree, box: boxGrid, container: containerPlace };
+const EXTRAS = {
+  freezer: freezerTree,
+  box: boxGrid,
+  container: (id) => Promise.all([containerPlace(id), containerSample(id)]).then((parts) => parts.flat()),
+};
 const LABELLED = ["container", "box", "rack"]; // GET /<name>/<id>/label: its label as a PDF
 
 /** A form's input for a field: a parent is picked by name (lab_id, …), any other field typed. */
