@@ -25,18 +25,26 @@ COMPARED = [  # the endpoints the baseline also has
 ]
 
 
-@pytest.mark.skipif(
+NEEDS_WRK = pytest.mark.skipif(
     shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; ./scripts/bench does)"
 )
-def test_a_tiny_run_prints_every_endpoint_with_no_failed_request():
-    run = subprocess.run(
-        [sys.executable, "-m", "bench", "--scale", "0.005", "--seconds", "1", "--connections", "4"],
+
+
+def tiny_run(*options):
+    """Run the bench at a tiny scale with these options; return the finished process (its output)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "--scale", "0.005", *options],
         cwd=WEB,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
+
+
+@NEEDS_WRK
+def test_a_tiny_run_prints_every_endpoint_with_no_failed_request():
+    run = tiny_run("--seconds", "1", "--connections", "4")
     rows = {line.split(" | ")[0].removeprefix("| "): line.split(" | ") for line in run.stdout.splitlines()}
     compared = []
     for endpoint in endpoints(Sizes.at(0.005)):
@@ -64,18 +72,9 @@ def test_a_tiny_run_prints_every_endpoint_with_no_failed_request():
     assert ("The shared baseline is not at" in run.stdout) != baseline.present()
 
 
-@pytest.mark.skipif(
-    shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk; ./scripts/bench does)"
-)
+@NEEDS_WRK
 def test_a_tiny_streams_run_delivers_every_change_to_every_stream():
-    run = subprocess.run(
-        [sys.executable, "-m", "bench", "--scale", "0.005", "--seconds", "2", "--streams", "40"],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    run = tiny_run("--seconds", "2", "--streams", "40")
     assert "- 40 streams open (0 failed)" in run.stdout and "; 0 ended by the server" in run.stdout, (
         run.stdout
     )
