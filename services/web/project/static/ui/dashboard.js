@@ -2,7 +2,7 @@
 // changes, from one request (GET /dashboard); each links onwards.
 
 import { request } from "./api.js";
-import { alertBox, fill, h } from "./dom.js";
+import { alertBox, fill, h, table } from "./dom.js";
 import { RESOURCES } from "./resources.js";
 
 const when = (iso) => new Date(iso).toLocaleString();
@@ -16,12 +16,6 @@ function isoDay(offset) {
 const tube = (row) => h("a", { href: `#/container/${row.id}` }, row.barcode ?? `container ${row.id}`);
 const counted = (part) => `${part.at_least ? "over " : ""}${part.total}`;
 const headed = (id, title, ...content) => h("section", { "aria-labelledby": id }, h("h2", { id }, title), content);
-
-/** A table with these column headings and rows of cells. */
-function table(headings, rows) {
-  return h("table", {}, h("thead", {}, h("tr", {}, headings.map((text) => h("th", { scope: "col" }, text)))),
-    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell) => h("td", {}, cell))))));
-}
 
 /** Each freezer with a bar of its filled positions. */
 function freezers({ rows, more }) {

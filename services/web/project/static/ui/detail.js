@@ -3,7 +3,7 @@
 
 import { ApiError, canEdit, download, page, request, row } from "./api.js";
 import { boxGrid } from "./box.js";
-import { alertBox, capitalized, confirmDialog, field, fill, h, heading } from "./dom.js";
+import { alertBox, capitalized, confirmDialog, field, fill, h, heading, table } from "./dom.js";
 import { freezerTree } from "./freezer.js";
 import { parentField, parentLink } from "./picker.js";
 import { containerPlace } from "./place.js";
@@ -101,10 +101,8 @@ async function showHistory(section, path) {
     .map((key) => `${key}: ${entry.old_row[key] ?? "—"} → ${entry.new_row[key] ?? "—"}`).join("; ");
   try {
     const { rows } = await page(`${path}/history?limit=20`);
-    fill(section, h("h2", {}, "History"), h("table", {},
-      h("thead", {}, h("tr", {}, ["when", "who", "change"].map((name) => h("th", { scope: "col" }, name)))),
-      h("tbody", {}, rows.map((entry) => h("tr", {},
-        h("td", {}, new Date(entry.changed_at).toLocaleString()), h("td", {}, entry.actor), h("td", {}, changes(entry)))))));
+    fill(section, h("h2", {}, "History"), table(["when", "who", "change"],
+      rows.map((entry) => [new Date(entry.changed_at).toLocaleString(), entry.actor, changes(entry)])));
   } catch (error) {
     fill(section, h("h2", {}, "History"), alertBox(error));
   }

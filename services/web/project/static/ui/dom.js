@@ -25,6 +25,12 @@ export function alertBox(error, ...actions) {
 /** Return `name` with a capital letter: "sites" is "Sites". */
 export const capitalized = (name) => name[0].toUpperCase() + name.slice(1);
 
+/** Return a table with these column headings and rows of cells. */
+export function table(headings, rows) {
+  return h("table", {}, h("thead", {}, h("tr", {}, headings.map((text) => h("th", { scope: "col" }, text)))),
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell) => h("td", {}, cell))))));
+}
+
 /** Put `nodes` in place of what `element` holds; return it. */
 export function fill(element, ...nodes) {
   element.replaceChildren(...nodes.flat().filter(Boolean));

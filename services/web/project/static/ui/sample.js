@@ -2,7 +2,7 @@
 // (GET /container/<id>/lineage and GET /container/<id>/events).
 
 import { page, request } from "./api.js";
-import { alertBox, h } from "./dom.js";
+import { alertBox, h, table } from "./dom.js";
 
 const TIMELINE = 20; // events shown, newest first
 const tube = (row) => h("a", { href: `#/container/${row.id}` }, row.barcode ?? `container ${row.id}`);
@@ -51,9 +51,8 @@ export async function containerSample(id) {
         descendants.length ? [h("h3", {}, "Made of it"), relatives(descendants, "down")] : null,
         ancestors.length || descendants.length ? null : h("p", {}, "Nothing was made of it, nor it of anything.")),
       h("section", { "aria-labelledby": "timeline" }, h("h2", { id: "timeline" }, "Timeline"),
-        h("table", {}, h("thead", {}, h("tr", {}, ["When", "Who", "What"].map((text) => h("th", { scope: "col" }, text)))),
-          h("tbody", {}, events.rows.map((entry) => h("tr", {}, h("td", {}, new Date(entry.at).toLocaleString()),
-            h("td", {}, entry.actor), h("td", {}, entry.event.replace("_", " "), " ", said(entry)))))),
+        table(["When", "Who", "What"], events.rows.map((entry) =>
+          [new Date(entry.at).toLocaleString(), entry.actor, [entry.event.replace("_", " "), " ", said(entry)]])),
         events.next ? h("p", {}, `The latest ${TIMELINE} of ${events.total}.`) : null),
     ];
   } catch (error) {
